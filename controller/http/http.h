@@ -1,0 +1,166 @@
+// HTTP for Spaceport: requests and responses as plain values, a Transport that sends exactly one
+// request (one hop, no redirects followed, no retries), a Client that adds the policies every
+// caller needs, and a Server for probes, webhooks and test emulators.
+//
+// This folder is the only one that includes cpprestsdk (archived upstream; see
+// shared/reference/cpp-stack.md). Everything else sees these types only, so the backend can be
+// swapped (libcurl, Boost.Beast) by writing one new Transport and Server.
+//
+//   auto transport = http::MakeTransport({});
+//   http::Client client(*transport, RealClock::Instance(), {});
+//   http::Request req{"GET", "https://ghcr.io/v2/", {{"Accept", "application/json"}}};
+//   Result<http::Response> r = client.Send(req);
+//   if (r.ok() && r->status == 200) use(r->body);
+//
+// Thread-safety: Transport, Client and Server are safe to use from many threads.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+
+namespace spaceport::http {
+
+// Headers in arrival order; names compare case-insensitively. Repeated headers stay separate.
+class Headers {
+ public:
+  Headers() = default;
+  Headers(std::initializer_list<std::pair<std::string, std::string>> init) : items_(init) {}
+
+  void Add(std::string name, std::string value) { items_.emplace_back(std::move(name), std::move(value)); }
+  // Replaces every header of that name with one value.
+  void Set(std::string_view name, std::string value);
+  void Remove(std::string_view name);
+  // First value of the header, if any.
+  std::optional<std::string> Get(std::string_view name) const;
+  // Every value of the header, in order (a "Link" or "WWW-Authenticate" may repeat).
+  std::vector<std::string> GetAll(std::string_view name) const;
+  bool Has(std::string_view name) const { return Get(name).has_value(); }
+  const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> items_;
+};
+
+struct Request {
+  std::string method = "GET";
+  std::string url;  // absolute: http(s)://host[:port]/path?query
+  Headers headers;
+  std::string body;
+  // A real deadline for the whole exchange (not an inactivity timer).
+  std::chrono::milliseconds timeout{30000};
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;
+  std::string body;
+};
+
+// Parsed absolute URL. Resolve() handles relative references (RFC 3986 §5), as registries send
+// relative upload Locations.
+struct Url {
+  std::string scheme;  // http or https
+  std::string host;    // without brackets
+  int port = 0;        // explicit or the scheme default
+  std::string path_and_query;  // starts with '/'
+
+  static Result<Url> Parse(std::string_view text);
+  std::string Origin() const;      // scheme://host[:port] (default ports omitted)
+  std::string ToString() const;    // Origin() + path_and_query
+  Result<Url> Resolve(std::string_view reference) const;
+};
+
+std::string UrlEncode(std::string_view s);  // percent-encodes all but unreserved characters
+
+// Options of the cpprestsdk transport.
+struct TransportOptions {
+  std::string ca_bundle_file;  // PEM bundle to trust instead of the system store; empty = system
+  size_t max_response_bytes = 64 * 1024 * 1024;  // larger bodies fail with kResourceExhausted
+};
+
+// Sends one request and returns the response as received (3xx included). Fails only when no
+// HTTP response arrived (connection refused, TLS failure, deadline), with kUnavailable or
+// kDeadlineExceeded; the message names the origin, never headers.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual Result<Response> Send(const Request& request) = 0;
+};
+
+std::unique_ptr<Transport> MakeTransport(const TransportOptions& options);
+
+// Policies on top of a Transport.
+struct ClientOptions {
+  int max_redirects = 5;
+  int max_attempts = 4;  // total tries for retryable outcomes (5xx, 429, transport errors)
+  std::chrono::milliseconds initial_backoff{200};
+  std::chrono::milliseconds max_backoff{10000};
+  // Retry-After values above this are not waited for; the 429/503 is returned to the caller.
+  std::chrono::milliseconds max_retry_after{60000};
+  bool retry_non_idempotent = false;  // POST/PATCH are retried only on 429 and 503 when false
+  // Origins (scheme://host[:port]) allowed to use plain http. Others must be https.
+  std::vector<std::string> insecure_origins;
+};
+
+// Follows redirects itself and drops Authorization (and Cookie) on a hop to another origin;
+// retries 5xx/429/transport failures with exponential backoff honouring Retry-After (seconds or
+// HTTP-date), sleeping on the injected Clock; refuses plain http unless the origin is listed as
+// insecure; never lets a credential reach a log (see Redact).
+class Client {
+ public:
+  Client(Transport& transport, Clock& clock, ClientOptions options);
+  Result<Response> Send(Request request);
+  // Requests actually sent on the wire (each hop and each retry), for tests and benchmarks.
+  int64_t requests_sent() const;
+
+ private:
+  struct State;
+  Transport& transport_;
+  Clock& clock_;
+  ClientOptions options_;
+  std::shared_ptr<State> state_;
+};
+
+// "Bearer abc…" → "Bearer <redacted>"; for logging headers.
+std::string Redact(std::string_view header_name, std::string_view value);
+
+// A minimal HTTP/1.1 server on 127.0.0.1 (or another address): for /healthz, /metrics, webhook
+// receivers and the test emulators. Handlers run on a pool thread and must not block for long.
+class Server {
+ public:
+  struct Options {
+    std::string address = "127.0.0.1";
+    int port = 0;  // 0: pick a free port; see port()
+    size_t max_body_bytes = 1024 * 1024;  // larger requests get 413 without reaching the handler
+  };
+  struct IncomingRequest {
+    std::string method;
+    std::string path;   // decoded path without query
+    std::string query;  // raw query string without '?'
+    Headers headers;
+    std::string body;
+    // Query parameter values (decoded), in order; a key may repeat (scope=a&scope=b).
+    std::vector<std::string> QueryValues(std::string_view key) const;
+    std::optional<std::string> QueryValue(std::string_view key) const;
+  };
+  using Handler = std::function<Response(const IncomingRequest&)>;
+
+  virtual ~Server() = default;
+  virtual int port() const = 0;
+  virtual std::string base_url() const = 0;  // http://127.0.0.1:PORT
+  virtual void Stop() = 0;                   // idempotent
+};
+
+// Starts listening before returning. A handler exception becomes a 500.
+Result<std::unique_ptr<Server>> StartServer(const Server::Options& options, Server::Handler handler);
+
+}  // namespace spaceport::http
