@@ -13,6 +13,15 @@
 //   if (r.ok() && r->status == 200) use(r->body);
 //
 // Thread-safety: Transport, Client and Server are safe to use from many threads.
+//
+// Threads: Transport::Send and Client::Send block the calling thread until the exchange ends.
+// Call them from your own threads (reconcile workers, main, tests), never from a Server handler
+// or any other cpprestsdk pool thread: blocking pool threads deadlocks cpprestsdk's fixed pool.
+// The library never sizes that pool (crossplat::threadpool::initialize_with_threads throws when
+// called twice); main() may call it once, before the first request, to shrink the default 40.
+//
+// Related headers: header_lists.h (splitting Link / WWW-Authenticate values), query.h (query
+// strings), retry_after.h (Retry-After and HTTP-dates).
 #pragma once
 
 #include <chrono>
@@ -42,6 +51,10 @@ class Headers {
   // First value of the header, if any.
   std::optional<std::string> Get(std::string_view name) const;
   // Every value of the header, in order (a "Link" or "WWW-Authenticate" may repeat).
+  // Note: responses from the cpprestsdk Transport (and requests seen by its Server) arrive with
+  // repeated headers already merged into one value joined by ", ", so GetAll usually returns one
+  // element there; split list-valued headers with SplitHeaderList / SplitChallenges
+  // (header_lists.h), which respect quoted strings and <URI> brackets.
   std::vector<std::string> GetAll(std::string_view name) const;
   bool Has(std::string_view name) const { return Get(name).has_value(); }
   const std::vector<std::pair<std::string, std::string>>& items() const { return items_; }
@@ -83,23 +96,39 @@ std::string UrlEncode(std::string_view s);  // percent-encodes all but unreserve
 
 // Options of the cpprestsdk transport.
 struct TransportOptions {
-  std::string ca_bundle_file;  // PEM bundle to trust instead of the system store; empty = system
+  // PEM bundle trusted in addition to the system store (cpprestsdk loads the system paths
+  // first); empty = system store only. An unreadable file fails every https request.
+  std::string ca_bundle_file;
   size_t max_response_bytes = 64 * 1024 * 1024;  // larger bodies fail with kResourceExhausted
 };
 
 // Sends one request and returns the response as received (3xx included). Fails only when no
 // HTTP response arrived (connection refused, TLS failure, deadline), with kUnavailable or
-// kDeadlineExceeded; the message names the origin, never headers.
+// kDeadlineExceeded; the message names the method and origin, never the path, query or headers.
+// A body over max_response_bytes fails with kResourceExhausted; an unusable URL with
+// kInvalidArgument. Send blocks the calling thread (see the note at the top).
 class Transport {
  public:
   virtual ~Transport() = default;
   virtual Result<Response> Send(const Request& request) = 0;
 };
 
+// The cpprestsdk Transport: one keep-alive http_client per origin, created on first use and
+// shared by all threads; redirects are never followed (3xx come back as responses); the
+// Authorization header is sent exactly as given (web::credentials is never used: it leaks);
+// Request::timeout is enforced with a cancellation token, so it bounds the whole exchange.
 std::unique_ptr<Transport> MakeTransport(const TransportOptions& options);
 
 // Policies on top of a Transport.
+//
+// Retries: 429, 503 and (for idempotent methods) other 5xx except 501/505 and kUnavailable
+// transport failures. kDeadlineExceeded is not retried: Request::timeout is the caller's budget
+// for one attempt, and retrying would multiply it. The wait before retry n (n = 1, 2, ...) is
+// initial_backoff * 2^(n-1) capped at max_backoff, without jitter (deterministic; spreading load
+// across hosts is the runtime's rate budget's job), or exactly the Retry-After value if present.
 struct ClientOptions {
+  // Hops followed per Send; a longer chain fails with kFailedPrecondition. 0 = follow none and
+  // return 3xx responses to the caller (e.g. to read headers of the first hop).
   int max_redirects = 5;
   int max_attempts = 4;  // total tries for retryable outcomes (5xx, 429, transport errors)
   std::chrono::milliseconds initial_backoff{200};
@@ -130,11 +159,21 @@ class Client {
   std::shared_ptr<State> state_;
 };
 
-// "Bearer abc…" → "Bearer <redacted>"; for logging headers.
+// "Bearer abc…" → "Bearer <redacted>"; for logging headers. Credential-bearing headers
+// (Authorization, Proxy-Authorization, Cookie, Set-Cookie, and names containing "api-key",
+// "apikey", "token", "secret" or "password") are redacted; other values come back unchanged.
 std::string Redact(std::string_view header_name, std::string_view value);
+// A copy of the headers with every value passed through Redact.
+Headers Redacted(const Headers& headers);
 
 // A minimal HTTP/1.1 server on 127.0.0.1 (or another address): for /healthz, /metrics, webhook
 // receivers and the test emulators. Handlers run on a pool thread and must not block for long.
+// The response is sent as given: status, headers (Content-Type verbatim; Content-Length is
+// computed from the body), body. A HEAD response carries the body's Content-Length, no body,
+// and closes the connection (cpprestsdk's listener cannot otherwise omit the body).
+// After Stop() returns no handler is running and none will be called again; so Stop() must not
+// be called from inside a handler. The address must be an IPv4 literal (cpprestsdk cannot
+// listen on IPv6).
 class Server {
  public:
   struct Options {
@@ -156,7 +195,7 @@ class Server {
 
   virtual ~Server() = default;
   virtual int port() const = 0;
-  virtual std::string base_url() const = 0;  // http://127.0.0.1:PORT
+  virtual std::string base_url() const = 0;  // http://127.0.0.1:PORT (0.0.0.0 shows as 127.0.0.1)
   virtual void Stop() = 0;                   // idempotent
 };
 

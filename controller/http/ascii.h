@@ -1,0 +1,31 @@
+// ASCII case helpers for HTTP tokens (header names, schemes, hosts). HTTP compares these
+// case-insensitively in ASCII only, so std::tolower's locale dependence is deliberately avoided.
+//
+//   if (http::EqualsIgnoreCase(name, "authorization")) ...
+//   std::string host = http::AsciiLower("GHCR.io");  // "ghcr.io"
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace spaceport::http {
+
+inline char AsciiLowerChar(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = AsciiLowerChar(c);
+  return out;
+}
+
+inline bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (AsciiLowerChar(a[i]) != AsciiLowerChar(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace spaceport::http

@@ -1,0 +1,188 @@
+// The cpprestsdk Transport (one of the two translation units that include cpprestsdk).
+// Facts it relies on (shared/reference/cpp-stack.md §0, §6): redirects are followed and
+// Authorization forwarded to any host unless max_redirects is 0; set_timeout is an inactivity
+// timer whose expiry on a reused connection silently replays the request, so the real deadline
+// is a cancellation token and the inactivity timer is set far beyond any deadline;
+// web::credentials leaks the plaintext, so Authorization is only ever a plain header.
+#include <cpprest/http_client.h>
+#include <openssl/ssl.h>
+
+#include <boost/asio/ssl.hpp>
+#include <fstream>
+#include <map>
+#include <mutex>
+
+#include "http/ascii.h"
+#include "http/http.h"
+#include "http/pplx_wait.h"
+
+namespace spaceport::http {
+namespace {
+
+namespace wh = web::http;
+namespace whc = web::http::client;
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+Status Unavailable(const std::string& what, const std::string& detail) {
+  return Status(StatusCode::kUnavailable, what + ": " + detail);
+}
+
+Status DeadlineExceeded(const std::string& what, std::chrono::milliseconds timeout) {
+  return Status(StatusCode::kDeadlineExceeded,
+                what + ": no complete response within " + std::to_string(timeout.count()) + " ms");
+}
+
+Status TooLarge(const std::string& what, size_t limit) {
+  return Status(StatusCode::kResourceExhausted,
+                what + ": response body exceeds " + std::to_string(limit) + " bytes");
+}
+
+// Headers cpprestsdk derives itself; a caller's copy would be sent twice or contradict the body.
+bool IsTransportManaged(std::string_view name) {
+  return EqualsIgnoreCase(name, "Host") || EqualsIgnoreCase(name, "Content-Length") ||
+         EqualsIgnoreCase(name, "Transfer-Encoding") || EqualsIgnoreCase(name, "Connection");
+}
+
+bool MethodHasBodySemantics(std::string_view method) {
+  return EqualsIgnoreCase(method, "POST") || EqualsIgnoreCase(method, "PUT") ||
+         EqualsIgnoreCase(method, "PATCH");
+}
+
+class CpprestTransport final : public Transport {
+ public:
+  explicit CpprestTransport(TransportOptions options) : options_(std::move(options)) {
+    if (!options_.ca_bundle_file.empty() && !std::ifstream(options_.ca_bundle_file).good()) {
+      ca_error_ = FailedPrecondition("CA bundle " + options_.ca_bundle_file + " cannot be read");
+    }
+  }
+
+  Result<Response> Send(const Request& request) override;
+
+ private:
+  std::shared_ptr<whc::http_client> ClientFor(const std::string& origin);
+
+  const TransportOptions options_;
+  Status ca_error_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<whc::http_client>> clients_;  // by origin
+};
+
+std::shared_ptr<whc::http_client> CpprestTransport::ClientFor(const std::string& origin) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = clients_.find(origin);
+  if (it != clients_.end()) return it->second;
+
+  whc::http_client_config config;
+  config.set_max_redirects(0);  // the Client follows redirects and drops credentials itself
+  config.set_timeout(std::chrono::hours(24));  // see the file comment: the token is the deadline
+  config.set_validate_certificates(true);
+  if (!options_.ca_bundle_file.empty()) {
+    const std::string ca = options_.ca_bundle_file;
+    config.set_ssl_context_callback([ca](boost::asio::ssl::context& ctx) {
+      boost::system::error_code ignored;  // readability is checked up front (ca_error_)
+      ctx.load_verify_file(ca, ignored);
+      SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+    });
+  }
+  auto client = std::make_shared<whc::http_client>(web::uri(origin), config);
+  clients_.emplace(origin, client);
+  return client;
+}
+
+Result<Response> CpprestTransport::Send(const Request& request) {
+  Result<Url> url = Url::Parse(request.url);
+  if (!url.ok()) return url.status();
+  if (url->scheme == "https" && !ca_error_.ok()) return ca_error_;
+  const std::string what = request.method + " " + url->Origin();
+  const auto deadline = std::chrono::steady_clock::now() + request.timeout;
+
+  wh::http_request req;
+  std::shared_ptr<whc::http_client> client;
+  try {
+    req.set_method(request.method);
+    req.set_request_uri(web::uri(url->path_and_query));
+    client = ClientFor(url->Origin());
+  } catch (const std::exception&) {
+    return InvalidArgument(what + ": the URL is not accepted by the HTTP library");
+  }
+  std::optional<std::string> content_type;
+  for (const auto& [name, value] : request.headers.items()) {
+    if (IsTransportManaged(name)) continue;
+    if (EqualsIgnoreCase(name, "Content-Type")) {
+      content_type = value;
+      continue;
+    }
+    req.headers().add(name, value);
+  }
+  if (!request.body.empty() || content_type) {
+    req.set_body(std::string(request.body), content_type.value_or("application/octet-stream"));
+    if (content_type) req.headers().set_content_type(*content_type);  // verbatim, no charset added
+  } else if (MethodHasBodySemantics(request.method)) {
+    req.headers().set_content_length(0);  // registries reject a bodiless POST/PUT without it
+  }
+
+  pplx::cancellation_token_source cts;
+  std::future<wh::http_response> response_future;
+  try {
+    response_future = ToFuture(client->request(req, cts.get_token()));
+  } catch (const std::exception& e) {
+    return Unavailable(what, e.what());
+  }
+  if (!AwaitOrCancel(response_future, deadline, cts))
+    return DeadlineExceeded(what, request.timeout);
+
+  wh::http_response response;
+  try {
+    response = response_future.get();
+  } catch (const std::exception& e) {
+    // cpprestsdk's messages are fixed phrases ("Failed to connect to any resolved endpoint"),
+    // never the URL or headers, so they are safe to pass on.
+    return Unavailable(what, e.what());
+  }
+
+  Response out;
+  out.status = response.status_code();
+  for (const auto& [name, value] : response.headers()) out.headers.Add(name, value);
+  if (response.headers().has(wh::header_names::content_length) &&
+      response.headers().content_length() > options_.max_response_bytes) {
+    cts.cancel();  // abandons the body: the connection is closed instead of drained
+    return TooLarge(what, options_.max_response_bytes);
+  }
+
+  // Read the body in chunks so the limit bounds memory even for chunked responses. The chunk
+  // buffer is owned by the read's continuation (see AwaitOrCancel).
+  auto body = response.body().streambuf();
+  auto chunk = std::make_shared<std::vector<uint8_t>>(kReadChunk);
+  for (;;) {
+    std::future<size_t> read;
+    try {
+      read =
+          ToFuture(body.getn(chunk->data(), chunk->size()).then([chunk](size_t n) { return n; }));
+    } catch (const std::exception& e) {
+      return Unavailable(what, std::string("reading the response body: ") + e.what());
+    }
+    if (!AwaitOrCancel(read, deadline, cts)) return DeadlineExceeded(what, request.timeout);
+    size_t n = 0;
+    try {
+      n = read.get();
+    } catch (const std::exception& e) {
+      return Unavailable(what, std::string("reading the response body: ") + e.what());
+    }
+    if (n == 0) break;
+    if (out.body.size() + n > options_.max_response_bytes) {
+      cts.cancel();
+      return TooLarge(what, options_.max_response_bytes);
+    }
+    out.body.append(reinterpret_cast<const char*>(chunk->data()), n);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<Transport> MakeTransport(const TransportOptions& options) {
+  return std::make_unique<CpprestTransport>(options);
+}
+
+}  // namespace spaceport::http
