@@ -109,6 +109,7 @@ struct SpaceDeployment {
   std::string name;         // metadata.name
   std::string namespace_;   // metadata.namespace, default "default"
   std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
   ImageSpec image;
   WrapperSpec wrapper;
   std::vector<SpaceSpec> spaces;

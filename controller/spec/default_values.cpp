@@ -1,0 +1,38 @@
+#include "spec/default_values.h"
+
+#include "spec/defaults.h"
+
+namespace spaceport::spec {
+
+SpaceDeployment DefaultDeployment() {
+  SpaceDeployment d;
+  d.api_version = std::string(kApiVersion);
+  d.namespace_ = std::string(kDefaultNamespace);
+  d.wrapper.platforms = {std::string(kDefaultPlatform)};
+  for (const auto& [name, value] : kDefaultEnv) d.wrapper.env.emplace_back(name, value);
+  d.wrapper.port = kDefaultPort;
+  d.drift_policy = kDefaultDriftPolicy == "warn" ? DriftPolicy::kWarn : DriftPolicy::kCorrect;
+  d.suspend = false;
+  d.interval = {kDefaultIntervalSeconds, std::string(kDefaultInterval)};
+  return d;
+}
+
+GithubActionsBuild DefaultGithubActionsBuild() {
+  GithubActionsBuild b;
+  b.ref = std::string(kDefaultGithubRef);
+  return b;
+}
+
+CommandBuild DefaultCommandBuild() {
+  CommandBuild b;
+  b.timeout = {kDefaultBuildTimeoutSeconds, std::string(kDefaultBuildTimeout)};
+  return b;
+}
+
+HealthSpec DefaultHealth() {
+  HealthSpec h;
+  h.timeout_seconds = kDefaultHealthTimeoutSeconds;
+  return h;
+}
+
+}  // namespace spaceport::spec
