@@ -22,6 +22,8 @@ struct PlatformImage {
   std::vector<std::string> env;            // config.Env, "K=V", in order
   std::vector<std::string> exposed_ports;  // config.ExposedPorts keys, e.g. "7860/tcp"
   std::map<std::string, std::string> labels;  // config.Labels
+
+  friend bool operator==(const PlatformImage&, const PlatformImage&) = default;
 };
 
 // One tag of a repository.
@@ -30,14 +32,20 @@ struct TagInfo {
   std::string media_type;  // its media type
   // Single-platform image: one entry; index: one per (non-attestation) platform.
   std::vector<PlatformImage> platforms;
+
+  friend bool operator==(const TagInfo&, const TagInfo&) = default;
 };
 
 struct Repository {
   std::map<std::string, TagInfo> tags;  // every tag listed; TagInfo may be partial
+
+  friend bool operator==(const Repository&, const Repository&) = default;
 };
 
 struct SecretInfo {
   std::string description;  // carries Spaceport's HMAC fingerprint, see plan/fingerprint.h
+
+  friend bool operator==(const SecretInfo&, const SecretInfo&) = default;
 };
 
 struct SpaceObservation {
@@ -52,6 +60,8 @@ struct SpaceObservation {
   std::optional<int64_t> sleep_time_seconds;      // gcTimeout
   std::map<std::string, std::string> variables;
   std::map<std::string, SecretInfo> secrets;      // keys only; values are write-only on the Hub
+
+  friend bool operator==(const SpaceObservation&, const SpaceObservation&) = default;
 };
 
 // A build of an image version that is running now (found in the world, not remembered).
@@ -61,6 +71,8 @@ struct BuildInFlight {
   std::string id;          // backend's id (run id, pid)
   std::string url;         // run URL for reports, may be empty
   std::string state;       // queued, in_progress, failed, ... (open set)
+
+  friend bool operator==(const BuildInFlight&, const BuildInFlight&) = default;
 };
 
 struct Observation {
@@ -71,6 +83,8 @@ struct Observation {
   // the resolved secret sources (the planner never sees a secret value).
   std::map<std::string, std::string> secret_fingerprints;
   std::string observed_at;  // RFC 3339, informational
+
+  friend bool operator==(const Observation&, const Observation&) = default;
 };
 
 }  // namespace spaceport::observe

@@ -20,7 +20,12 @@ struct DriftItem {
   std::string field;       // e.g. image.tag, wrapper.env, dockerfile, variables.LOG_LEVEL
   std::string desired;
   std::string observed;    // "<absent>" when missing
+
+  friend bool operator==(const DriftItem&, const DriftItem&) = default;
 };
+
+// What DriftItem.desired/observed say for a thing that does not exist.
+inline constexpr char kAbsent[] = "<absent>";
 
 enum class ActionKind {
   kBuildImage,        // start a build of REPO:VERSION
@@ -48,6 +53,8 @@ struct Action {
   std::map<std::string, std::string> params;
   std::vector<int> depends_on;
   std::string reason;       // one line: why this action is needed
+
+  friend bool operator==(const Action&, const Action&) = default;
 };
 
 // Outcome per deployment, named like the status condition it leads to.
@@ -69,6 +76,8 @@ struct DeploymentPlan {
   std::string resolved_version;  // the tag chosen (exact version or newest match of the policy)
   std::string resolved_digest;   // that tag's digest when observed
   std::vector<std::string> notes;  // human-readable remarks (policy held back a downgrade, ...)
+
+  friend bool operator==(const DeploymentPlan&, const DeploymentPlan&) = default;
 };
 
 // A document that could not be planned because it is invalid (see spec diagnostics).
@@ -76,6 +85,8 @@ struct InvalidDeployment {
   std::string key;        // namespace/name or FILE#INDEX
   std::string position;   // FILE:LINE:COL
   std::vector<std::string> errors;  // formatted diagnostics of this document
+
+  friend bool operator==(const InvalidDeployment&, const InvalidDeployment&) = default;
 };
 
 struct Plan {
@@ -85,6 +96,7 @@ struct Plan {
   std::vector<InvalidDeployment> invalid;
 
   bool has_drift() const { return !drift.empty(); }
+  friend bool operator==(const Plan&, const Plan&) = default;
 };
 
 }  // namespace spaceport::plan

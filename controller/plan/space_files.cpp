@@ -1,0 +1,216 @@
+#include "plan/space_files.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdio>
+#include <utility>
+
+#include "hf_templates.h"
+#include "plan/wrapper.h"
+#include "spec/defaults.h"
+
+namespace spaceport::plan {
+namespace {
+
+using Substitution = std::pair<std::string_view, std::string_view>;
+
+// Replaces each "{{ .Name }}" of the template; unknown placeholders are kept verbatim so that a
+// template typo shows up in the rendered file (and in tests) instead of vanishing.
+std::string Substitute(std::string_view tmpl, const std::vector<Substitution>& values) {
+  std::string out;
+  out.reserve(tmpl.size() + 256);
+  size_t pos = 0;
+  while (pos < tmpl.size()) {
+    size_t open = tmpl.find("{{ .", pos);
+    if (open == std::string_view::npos) break;
+    size_t close = tmpl.find(" }}", open);
+    if (close == std::string_view::npos) break;
+    out.append(tmpl.substr(pos, open - pos));
+    std::string_view name = tmpl.substr(open + 4, close - open - 4);
+    bool replaced = false;
+    for (const auto& [key, value] : values) {
+      if (key == name) {
+        out.append(value);
+        replaced = true;
+        break;
+      }
+    }
+    if (!replaced) out.append(tmpl.substr(open, close + 3 - open));
+    pos = close + 3;
+  }
+  out.append(tmpl.substr(pos));
+  return out;
+}
+
+std::string Quoted(std::string_view value) {
+  std::string out = "\"";
+  for (char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string YamlValue(std::string_view value) {
+  return NeedsYamlQuoting(value) ? Quoted(value) : std::string(value);
+}
+
+void AddLine(std::string& out, std::string_view key, std::string_view value) {
+  out.append(key).append(": ").append(value).append("\n");
+}
+
+std::string_view SpaceName(std::string_view id) {
+  size_t slash = id.find('/');
+  return slash == std::string_view::npos ? id : id.substr(slash + 1);
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+std::string_view NextWord(std::string_view& rest) {
+  rest = Trim(rest);
+  size_t end = rest.find_first_of(" \t");
+  std::string_view word = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  return word;
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+}  // namespace
+
+bool NeedsYamlQuoting(std::string_view v) {
+  if (v.empty()) return true;
+  constexpr std::string_view kIndicators = "-?:,[]{}#&*!|>'\"%@`";
+  if (kIndicators.find(v.front()) != std::string_view::npos) return true;
+  if (v.front() == ' ' || v.back() == ' ' || v.back() == ':') return true;
+  // Anything starting like a number (1.0, .5, +1) could be read as one; quoting is harmless.
+  if (std::isdigit(static_cast<unsigned char>(v.front())) || v.front() == '.' || v.front() == '+')
+    return true;
+  if (v.find(": ") != std::string_view::npos || v.find(" #") != std::string_view::npos) return true;
+  for (char c : v)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+  static constexpr std::array<std::string_view, 11> kReserved = {
+      "true", "false", "yes", "no", "on", "off", "null", "~", "y", "n", ".inf"};
+  for (auto word : kReserved)
+    if (IEquals(v, word)) return true;
+  return false;
+}
+
+std::string WrapperRef(std::string_view repository, std::string_view platform,
+                       std::string_view version, std::string_view digest) {
+  std::string ref(repository);
+  ref += ':';
+  ref += WrapperTag(platform, version);
+  ref += '@';
+  ref += digest;
+  return ref;
+}
+
+std::string RenderFrontMatter(const spec::SpaceDeployment& deployment,
+                              const spec::SpaceSpec& space) {
+  const spec::CardSpec& card = space.card;
+  std::string out;
+  AddLine(out, "title", YamlValue(card.title ? *card.title : std::string(SpaceName(space.id))));
+  if (card.emoji) AddLine(out, "emoji", YamlValue(*card.emoji));
+  if (card.color_from) AddLine(out, "colorFrom", YamlValue(*card.color_from));
+  if (card.color_to) AddLine(out, "colorTo", YamlValue(*card.color_to));
+  AddLine(out, "sdk", "docker");
+  AddLine(out, "app_port", std::to_string(deployment.wrapper.port));
+  if (card.pinned) AddLine(out, "pinned", *card.pinned ? "true" : "false");
+  if (card.license) AddLine(out, "license", YamlValue(*card.license));
+  if (card.short_description) AddLine(out, "short_description", YamlValue(*card.short_description));
+  return out;
+}
+
+SpaceFiles RenderSpaceFiles(const spec::SpaceDeployment& deployment, const spec::SpaceSpec& space,
+                            std::string_view version, std::string_view wrapper_ref) {
+  const std::string key = deployment.Key();
+  const std::string image = deployment.image.repository + ":" + std::string(version);
+  const std::string platform = SpacePlatform(deployment.wrapper);
+  const std::string front_matter = RenderFrontMatter(deployment, space);
+  const std::string title = space.card.title ? *space.card.title : std::string(SpaceName(space.id));
+  const std::vector<Substitution> values = {
+      {"Deployment", key},           {"Image", image},
+      {"Platform", platform},        {"WrapperRef", wrapper_ref},
+      {"FrontMatter", front_matter}, {"Title", title},
+  };
+  return {Substitute(hf::kHf_space_Dockerfile_tmpl, values),
+          Substitute(hf::kHf_space_README_md_tmpl, values)};
+}
+
+std::optional<std::string> ParseFromLine(std::string_view dockerfile) {
+  std::optional<std::string> image;
+  while (!dockerfile.empty()) {
+    size_t eol = dockerfile.find('\n');
+    std::string_view line = dockerfile.substr(0, eol);
+    dockerfile = eol == std::string_view::npos ? std::string_view() : dockerfile.substr(eol + 1);
+    std::string_view rest = line;
+    if (!IEquals(NextWord(rest), "FROM")) continue;
+    std::string_view word = NextWord(rest);
+    while (word.size() > 2 && word.substr(0, 2) == "--") word = NextWord(rest);
+    if (!word.empty()) image = std::string(word);
+  }
+  return image;
+}
+
+std::optional<std::string> RunningVersion(std::string_view dockerfile,
+                                          std::string_view repository) {
+  auto from = ParseFromLine(dockerfile);
+  if (!from) return std::nullopt;
+  std::string_view ref = *from;
+  ref = ref.substr(0, ref.find('@'));
+  size_t colon = ref.rfind(':');
+  if (colon == std::string_view::npos || ref.find('/', colon) != std::string_view::npos)
+    return std::nullopt;  // no tag (a colon before the last '/' is a registry port)
+  if (ref.substr(0, colon) != repository) return std::nullopt;
+  std::string_view tag = ref.substr(colon + 1);
+  if (tag.substr(0, 3) != "hf-") return std::nullopt;
+  // Platforms may contain '-' (arm-v7) and so may versions (v1.0.0-rc.1): match a known platform
+  // first, the longest one winning; an unknown platform is taken to be one word.
+  size_t best = 0;
+  for (auto platform : spec::kPlatforms) {
+    std::string prefix = WrapperTag(platform, "");
+    if (tag.size() > prefix.size() && tag.substr(0, prefix.size()) == prefix)
+      best = std::max(best, prefix.size());
+  }
+  if (best > 0) return std::string(tag.substr(best));
+  size_t dash = tag.find('-', 3);
+  if (dash == std::string_view::npos || dash + 1 == tag.size()) return std::nullopt;
+  return std::string(tag.substr(dash + 1));
+}
+
+}  // namespace spaceport::plan
