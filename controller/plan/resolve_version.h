@@ -1,4 +1,5 @@
-// Version resolution: which tag of the main image a deployment should run. Internal to plan/.
+// Version resolution: which tag of the main image a deployment should run. Used by plan/ and by
+// the registry observer (which must fetch details of exactly the tag the planner will choose).
 //
 // An exact spec.image.version is pinned as written. A semver policy picks the newest observed tag
 // that parses and matches, but never one below the version the deployment's Spaces run now (read
