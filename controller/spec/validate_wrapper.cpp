@@ -69,6 +69,11 @@ void ValidateWrapper(DiagnosticSink& sink, const yaml::Node& node, const std::st
   if (const yaml::Node* platforms = wrapper.Get("platforms")) {
     ReadPlatforms(sink, *platforms, wrapper.PathOf("platforms"), &out->platforms);
   }
+  // The port comes first: the default PORT follows it, so `port: 8080` alone is consistent.
+  if (auto port = wrapper.Int("port", 1, 65535)) out->port = static_cast<int>(*port);
+  for (auto& [name, value] : out->env)
+    if (name == "PORT") value = std::to_string(out->port);
+
   if (const yaml::Node* env = wrapper.Get("env")) {
     if (auto entries = ReadScalarMap(sink, *env, wrapper.PathOf("env"), CheckEnvName)) {
       // `out->env` holds the defaults (HOST, PORT): a name among them is replaced in place,
@@ -82,11 +87,18 @@ void ValidateWrapper(DiagnosticSink& sink, const yaml::Node& node, const std::st
             replaced = true;
           }
         }
+        // The app listens on PORT and the Space routes to `port`: two values cannot both hold.
+        if (entry.name == "PORT" && entry.value != std::to_string(out->port)) {
+          sink.Error(entry.value_mark, FieldPath(wrapper.PathOf("env"), "PORT"),
+                     Quote(entry.value) + " differs from spec.wrapper.port " +
+                         std::to_string(out->port) +
+                         "; the app listens on PORT and the Space sends traffic to port "
+                         "(leave PORT out: it follows port)");
+        }
         if (!replaced) out->env.emplace_back(std::move(entry.name), std::move(entry.value));
       }
     }
   }
-  if (auto port = wrapper.Int("port", 1, 65535)) out->port = static_cast<int>(*port);
 }
 
 }  // namespace spaceport::spec

@@ -207,6 +207,23 @@ spec:
   EXPECT_EQ(r.deployments[0].image.build->github_actions->workflow, "1234");
 }
 
+TEST(LoadText, TheDefaultPortVariableFollowsThePort) {
+  const LoadResult r = LoadText(R"(apiVersion: spaceport.dev/v1alpha1
+kind: SpaceDeployment
+metadata: {name: app}
+spec:
+  image: {repository: ghcr.io/o/app, version: v1}
+  wrapper: {port: 8080}
+  spaces: [{id: o/app}]
+)",
+                                "port.yaml");
+  ASSERT_THAT(Lines(r.diagnostics), IsEmpty());
+  ASSERT_EQ(r.deployments.size(), 1u);
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(r.deployments[0].wrapper.env, (Env{{"HOST", "0.0.0.0"}, {"PORT", "8080"}}));
+  EXPECT_EQ(r.deployments[0].wrapper.port, 8080);
+}
+
 std::string Deployment(const std::string& name, const std::string& space,
                        const std::string& ns = "default") {
   return "apiVersion: spaceport.dev/v1alpha1\nkind: SpaceDeployment\nmetadata: {name: " + name +

@@ -323,6 +323,12 @@ const std::vector<RuleCase>& Cases() {
        "    port: 7860\n",
        "    port: 7860\n    env: {A: {b: c}}\n",
        {"t.yaml:12:14: spec.wrapper.env.A: expected a string, got a mapping"}},
+      {"an env PORT that differs from port is refused",
+       "    port: 7860\n",
+       "    port: 7860\n    env: {PORT: \"8080\"}\n",
+       {"t.yaml:12:17: spec.wrapper.env.PORT: \"8080\" differs from spec.wrapper.port 7860; the "
+        "app listens on PORT and the Space sends traffic to port (leave PORT out: it follows "
+        "port)"}},
       {"the wrapper must be a mapping",
        "  wrapper:\n    platforms: [amd64]\n    port: 7860\n",
        "  wrapper: [amd64]\n",
