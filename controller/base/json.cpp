@@ -72,6 +72,11 @@ void Json::Set(std::string_view key, Json v) {
   items_.emplace_back(std::string(key), std::move(v));
 }
 
+void Json::Append(std::string key, Json v) {
+  if (type_ == Type::kNull) type_ = Type::kObject;
+  items_.emplace_back(std::move(key), std::move(v));
+}
+
 bool Json::Erase(std::string_view key) {
   for (auto it = items_.begin(); it != items_.end(); ++it) {
     if (it->first == key) {

@@ -75,7 +75,11 @@ class Json {
   const Json* Find(std::string_view key) const;
   Json* Find(std::string_view key);
   // Replaces the value of an existing key in place (keeping its position) or appends it.
+  // Linear in the number of members: for building large objects use Append.
   void Set(std::string_view key, Json v);
+  // Appends a member without looking for an existing one: O(1). The caller guarantees the key is
+  // new (e.g. it iterates a std::map); a duplicate would be written twice.
+  void Append(std::string key, Json v);
   bool Erase(std::string_view key);
 
   // Convenience for readers: the member's string, or fallback when absent or not a string.

@@ -18,7 +18,7 @@ Json StringArray(const std::vector<std::string>& items) {
 
 Json StringMap(const std::map<std::string, std::string>& m) {
   Json o = Json::Object();
-  for (const auto& [k, v] : m) o.Set(k, Json(v));
+  for (const auto& [k, v] : m) o.Append(k, Json(v));
   return o;
 }
 
@@ -258,14 +258,14 @@ Json ObservationToJson(const Observation& o) {
   Json repositories = Json::Object();
   for (const auto& [name, repo] : o.repositories) {
     Json tags = Json::Object();
-    for (const auto& [tag, info] : repo.tags) tags.Set(tag, TagToJson(info));
+    for (const auto& [tag, info] : repo.tags) tags.Append(tag, TagToJson(info));
     Json r = Json::Object();
     r.Set("tags", std::move(tags));
-    repositories.Set(name, std::move(r));
+    repositories.Append(name, std::move(r));
   }
   j.Set("repositories", std::move(repositories));
   Json spaces = Json::Object();
-  for (const auto& [id, space] : o.spaces) spaces.Set(id, SpaceToJson(space));
+  for (const auto& [id, space] : o.spaces) spaces.Append(id, SpaceToJson(space));
   j.Set("spaces", std::move(spaces));
   Json builds = Json::Array();
   for (const auto& b : o.builds) builds.Push(BuildToJson(b));

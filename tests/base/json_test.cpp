@@ -63,6 +63,14 @@ TEST(JsonBuild, SetReplacesInPlaceAndEraseRemoves) {
   EXPECT_EQ(o.Dump(), R"({"b":"x"})");
 }
 
+TEST(JsonBuild, AppendAddsWithoutLookingForTheKey) {
+  Json o;
+  o.Append("a", 1);
+  o.Append("b", 2);
+  EXPECT_TRUE(o.is_object());
+  EXPECT_EQ(o.Dump(), R"({"a":1,"b":2})");
+}
+
 TEST(JsonBuild, PrettyPrintIsStable) {
   Json o = Json::Object();
   o.Set("list", Json::Array());
