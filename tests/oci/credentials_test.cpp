@@ -4,7 +4,7 @@
 
 #include <map>
 
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 #include "support/temp_dir.h"
 
 namespace spaceport::oci {

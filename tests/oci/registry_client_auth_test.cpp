@@ -4,7 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "base/digest.h"
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 #include "clients/oci/registry_client.h"
 #include "clients/oci/registry_error.h"
 #include "oci/fake_transport.h"

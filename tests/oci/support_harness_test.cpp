@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/json.h"
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 #include "clients/oci/challenge.h"
 #include "support/image_seeder.h"
 #include "support/process.h"
@@ -28,7 +28,7 @@ Json Claims(const std::string& jwt) {
     if (c == '-') c = '+';
     if (c == '_') c = '/';
   }
-  auto decoded = oci::Base64Decode(part);
+  auto decoded = Base64Decode(part);
   auto doc = Json::Parse(decoded.value_or(""));
   return doc.ok() ? *doc : Json();
 }
@@ -86,7 +86,7 @@ TEST_F(TokenServerTest, TheKeyIdIsTheLibtrustFingerprintOpensslComputes) {
 
 TEST_F(TokenServerTest, AUserGetsWhatItAsksForWithClaimsAsTheRegistryExpects) {
   auto r = Get("service=test-registry&scope=repository:owner/app:pull,push&account=ciuser",
-               "Basic " + oci::Base64Encode("ciuser:pw"));
+               "Basic " + Base64Encode("ciuser:pw"));
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(r->status, 200) << r->body;
   EXPECT_THAT(Access(*r), ElementsAre("owner/app:pull,push"));
@@ -107,7 +107,7 @@ TEST_F(TokenServerTest, GrantsFollowTheReferencesRules) {
     std::string authorization;
     std::vector<std::string> access;
   };
-  const std::string user = "Basic " + oci::Base64Encode("ciuser:pw");
+  const std::string user = "Basic " + Base64Encode("ciuser:pw");
   const Case cases[] = {
       {"anonymous callers get pull on a public repository only",
        "service=s&scope=repository:owner/public:pull,push",
@@ -137,7 +137,7 @@ TEST_F(TokenServerTest, GrantsFollowTheReferencesRules) {
 
 TEST_F(TokenServerTest, BadCredentialsGet401WithARegistryErrorBody) {
   auto r =
-      Get("service=s&scope=repository:owner/app:pull", "Basic " + oci::Base64Encode("ciuser:nope"));
+      Get("service=s&scope=repository:owner/app:pull", "Basic " + Base64Encode("ciuser:nope"));
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(r->body, R"({"errors":[{"code":"UNAUTHORIZED","message":"bad credentials"}]})");

@@ -1,7 +1,7 @@
 #include "clients/oci/authenticator.h"
 
 #include "base/json.h"
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 #include "clients/oci/challenge.h"
 #include "clients/oci/registry_error.h"
 #include "clients/oci/text.h"

@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "base/json.h"
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 #include "clients/oci/text.h"
 
 namespace spaceport::oci {

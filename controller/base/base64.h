@@ -9,10 +9,10 @@
 #include <string>
 #include <string_view>
 
-namespace spaceport::oci {
+namespace spaceport {
 
 std::string Base64Encode(std::string_view bytes);
 // Accepts padded or unpadded input; whitespace is not allowed.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-}  // namespace spaceport::oci
+}  // namespace spaceport

@@ -1,8 +1,8 @@
-#include "clients/oci/base64.h"
+#include "base/base64.h"
 
 #include <cstdint>
 
-namespace spaceport::oci {
+namespace spaceport {
 namespace {
 
 constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -62,4 +62,4 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-}  // namespace spaceport::oci
+}  // namespace spaceport
