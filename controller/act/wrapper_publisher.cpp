@@ -20,6 +20,12 @@ Result<oci::Reference> RepositoryOn(const oci::RegistryClient& client, const std
   return ref;
 }
 
+// A derivation error names the base it was derived from: the pure edits do not know it.
+Status InContext(const Status& s, const std::string& base_name, const oci::Platform& platform) {
+  return Status(s.code(), "derive the wrapper of " + base_name + " for " + platform.ToString() +
+                              ": " + s.message());
+}
+
 }  // namespace
 
 Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const WrapperPublication& p) {
@@ -47,11 +53,11 @@ Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const Wrapp
   out.base_digest = base->image.digest;
   const WrapperInputs inputs{p.spec, src->Name() + ":" + p.version, out.base_digest};
   auto config = DeriveWrapperConfig(*base_config, inputs);
-  if (!config.ok()) return config.status();
+  if (!config.ok()) return InContext(config.status(), inputs.base_name, *platform);
   const std::string config_digest = "sha256:" + Sha256Hex(*config);
   auto manifest = DeriveWrapperManifest(base->image.bytes, base->image.media_type, config_digest,
                                         config->size(), inputs);
-  if (!manifest.ok()) return manifest.status();
+  if (!manifest.ok()) return InContext(manifest.status(), inputs.base_name, *platform);
   out.digest = "sha256:" + Sha256Hex(*manifest);
 
   // Skip when the tag already holds exactly this manifest.
