@@ -70,6 +70,14 @@ struct Request {
   std::string body;
   // A real deadline for the whole exchange (not an inactivity timer).
   std::chrono::milliseconds timeout{30000};
+  // Optional streaming, for bodies that never end (server-sent events such as the Hub's logs):
+  // when set, the body of a 2xx response is handed to this callback piece by piece as it
+  // arrives instead of being collected in Response::body. Returning false stops reading (the
+  // connection is dropped) and the response is returned as complete; so is reaching `timeout`
+  // after the headers arrived, instead of failing with kDeadlineExceeded. Streamed bytes are not
+  // limited by max_response_bytes (the callback bounds its own memory). A Transport that cannot
+  // stream may ignore it and fill Response::body, so callers must read both.
+  std::function<bool(std::string_view chunk)> on_body{};
 };
 
 struct Response {

@@ -7,6 +7,7 @@
 #include <cpprest/http_client.h>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/ssl.hpp>
 #include <fstream>
 #include <map>
@@ -144,7 +145,9 @@ Result<Response> CpprestTransport::Send(const Request& request) {
   Response out;
   out.status = response.status_code();
   for (const auto& [name, value] : response.headers()) out.headers.Add(name, value);
-  if (response.headers().has(wh::header_names::content_length) &&
+  // Request::on_body: a 2xx body goes to the callback, and the deadline ends it without error.
+  const bool streaming = request.on_body && out.status >= 200 && out.status < 300;
+  if (!streaming && response.headers().has(wh::header_names::content_length) &&
       response.headers().content_length() > options_.max_response_bytes) {
     cts.cancel();  // abandons the body: the connection is closed instead of drained
     return TooLarge(what, options_.max_response_bytes);
@@ -157,12 +160,18 @@ Result<Response> CpprestTransport::Send(const Request& request) {
   for (;;) {
     std::future<size_t> read;
     try {
-      read =
-          ToFuture(body.getn(chunk->data(), chunk->size()).then([chunk](size_t n) { return n; }));
+      // getn completes only when the whole count is buffered (or at the end), so a stream asks
+      // for what is already there, or for one byte to wait on.
+      const size_t want =
+          streaming ? std::clamp<size_t>(body.in_avail(), 1, chunk->size()) : chunk->size();
+      read = ToFuture(body.getn(chunk->data(), want).then([chunk](size_t n) { return n; }));
     } catch (const std::exception& e) {
       return Unavailable(what, std::string("reading the response body: ") + e.what());
     }
-    if (!AwaitOrCancel(read, deadline, cts)) return DeadlineExceeded(what, request.timeout);
+    if (!AwaitOrCancel(read, deadline, cts)) {
+      if (streaming) return out;  // the stream's time is up: what arrived is the answer
+      return DeadlineExceeded(what, request.timeout);
+    }
     size_t n = 0;
     try {
       n = read.get();
@@ -170,6 +179,13 @@ Result<Response> CpprestTransport::Send(const Request& request) {
       return Unavailable(what, std::string("reading the response body: ") + e.what());
     }
     if (n == 0) break;
+    if (streaming) {
+      if (!request.on_body(std::string_view(reinterpret_cast<const char*>(chunk->data()), n))) {
+        cts.cancel();  // the caller has enough; drop the connection rather than drain it
+        return out;
+      }
+      continue;
+    }
     if (out.body.size() + n > options_.max_response_bytes) {
       cts.cancel();
       return TooLarge(what, options_.max_response_bytes);
