@@ -1,8 +1,12 @@
 #include "runtime/controller_config.h"
 
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
+#include <string_view>
+
+#include "http/http.h"
 
 #include "spec/defaults.h"
 #include "spec/diagnostic_sink.h"
@@ -91,6 +95,145 @@ void ReadRegistry(spec::DiagnosticSink& sink, const spec::yaml::Node& node, cons
   config.registries.push_back(std::move(r));
 }
 
+
+// Which field of the hub section a problem belongs to ("" = the section, or the environment).
+using HubProblem = std::function<void(std::string_view field, std::string message)>;
+
+// The official clients drop CR/LF and surrounding blanks from a token.
+std::string CleanToken(std::string_view raw) {
+  std::string out;
+  for (char c : raw)
+    if (c != '\r' && c != '\n') out += c;
+  const size_t first = out.find_first_not_of(" \t");
+  if (first == std::string::npos) return "";
+  return out.substr(first, out.find_last_not_of(" \t") - first + 1);
+}
+
+std::optional<std::string> ResolveEndpoint(const HubSection& section, const EnvLookup& env,
+                                           const HubProblem& problem) {
+  if (!section.endpoint) {
+    Result<std::string> from_env = hub::ResolveEndpoint(env);
+    if (!from_env.ok()) {
+      problem("", from_env.status().message());
+      return std::nullopt;
+    }
+    return *from_env;
+  }
+  std::string endpoint = *section.endpoint;
+  while (endpoint.ends_with("/")) endpoint.pop_back();
+  Result<http::Url> url = http::Url::Parse(endpoint);
+  if (url.ok() && url->scheme == "http" && !section.insecure) {
+    problem("endpoint", "Hub endpoint " + url->Origin() +
+                            " uses plain http; set insecure: true to allow it (loopback only)");
+    return std::nullopt;
+  }
+  return endpoint;
+}
+
+std::optional<std::optional<hub::HubToken>> ResolveToken(const HubSection& section,
+                                                         const EnvLookup& env,
+                                                         const HubProblem& problem) {
+  if (section.token_from_env && section.token_file) {
+    problem("", "set at most one of tokenFromEnv and tokenFile");
+    return std::nullopt;
+  }
+  if (section.token_from_env) {
+    const std::string& name = *section.token_from_env;
+    std::string token = CleanToken(env(name).value_or(""));
+    if (token.empty()) {
+      problem("tokenFromEnv", "environment variable " + name + " is not set");
+      return std::nullopt;
+    }
+    return std::optional<hub::HubToken>(
+        hub::HubToken{std::move(token), "controller config (environment " + name + ")"});
+  }
+  if (section.token_file) {
+    const std::string& path = *section.token_file;
+    std::optional<std::string> text = ReadFileText(path);
+    if (!text) {
+      problem("tokenFile", "cannot read " + path);
+      return std::nullopt;
+    }
+    std::string token = CleanToken(*text);
+    if (token.empty()) {
+      problem("tokenFile", path + " holds no token");
+      return std::nullopt;
+    }
+    return std::optional<hub::HubToken>(
+        hub::HubToken{std::move(token), "controller config (file " + path + ")"});
+  }
+  Result<std::optional<hub::HubToken>> from_env = hub::ResolveToken(env);
+  if (!from_env.ok()) {
+    problem("", from_env.status().message());
+    return std::nullopt;
+  }
+  return *from_env;
+}
+
+// Every problem is reported (endpoint and token independently); nullopt when there was one.
+std::optional<hub::HubConfig> ResolveHub(const HubSection& section, const EnvLookup& env,
+                                         const HubProblem& problem) {
+  std::optional<std::string> endpoint = ResolveEndpoint(section, env, problem);
+  std::optional<std::optional<hub::HubToken>> token = ResolveToken(section, env, problem);
+  if (!endpoint || !token) return std::nullopt;
+  hub::HubConfig config;
+  config.endpoint = *endpoint;
+  config.token = *token;
+  config.allow_plain_http = section.insecure;
+  if (Status valid = config.Validate(); !valid.ok()) {
+    problem(section.endpoint ? "endpoint" : "", valid.message());
+    return std::nullopt;
+  }
+  return config;
+}
+
+// The `hub:` section: its fields, its budget, and the HubConfig they give with the environment.
+void ReadHub(spec::DiagnosticSink& sink, const spec::yaml::Node* node, const EnvLookup& env,
+             ControllerConfig& config) {
+  const int errors_before = sink.error_count();
+  HubSection section;
+  std::optional<MapReader> hub_map;
+  if (node != nullptr) {
+    hub_map.emplace(sink, *node, "hub",
+                    std::initializer_list<std::string_view>{"endpoint", "tokenFromEnv",
+                                                            "tokenFile", "insecure", "budget"});
+    if (!hub_map->is_mapping()) return;
+    section.endpoint = hub_map->String("endpoint");
+    section.token_from_env = hub_map->String("tokenFromEnv");
+    section.token_file = hub_map->String("tokenFile");
+    section.insecure = hub_map->Bool("insecure").value_or(false);
+    if (const auto* budget = hub_map->Get("budget")) {
+      MapReader b(sink, *budget, "hub.budget", {"requests", "windowSeconds"});
+      if (b.is_mapping()) {
+        if (auto n = b.Int("requests", 1, 1000000)) config.hub_budget.requests_per_window = *n;
+        if (auto s = b.Int("windowSeconds", 1, 86400))
+          config.hub_budget.window = std::chrono::seconds(*s);
+      }
+    }
+  }
+  if (sink.error_count() != errors_before) return;  // a mistyped field: do not guess around it
+  std::optional<hub::HubConfig> resolved =
+      ResolveHub(section, env, [&](std::string_view field, std::string message) {
+        const spec::yaml::Entry* at = hub_map && !field.empty() ? hub_map->Find(field) : nullptr;
+        if (at != nullptr) {
+          sink.Error(at->value->mark, hub_map->PathOf(field), std::move(message));
+        } else {
+          sink.Error(node != nullptr ? node->mark : spec::yaml::Mark{}, "hub", std::move(message));
+        }
+      });
+  if (resolved) config.hub = std::move(*resolved);
+}
+
+void ReadStateDir(spec::DiagnosticSink& sink, MapReader& top, ControllerConfig& config) {
+  std::optional<std::string> dir = top.String("stateDir");
+  if (!dir) return;
+  if (dir->empty() || dir->front() != '/') {
+    sink.Error(top.Find("stateDir")->value->mark, "stateDir", "must be an absolute path");
+    return;
+  }
+  config.state_dir = *dir;
+}
+
 }  // namespace
 
 ConfigLoad ParseControllerConfig(const std::string& text, const std::string& file,
@@ -104,7 +247,7 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
     sink.Error(docs[0].error->mark, "", docs[0].error->message);
   } else {
     const spec::yaml::Node& root = *docs[0].root;
-    MapReader top(sink, root, "", {"apiVersion", "kind", "registries"});
+    MapReader top(sink, root, "", {"apiVersion", "kind", "registries", "hub", "stateDir"});
     if (top.is_mapping()) {
       auto api = top.String("apiVersion", Need::kRequired);
       if (api && *api != spec::kApiVersion)
@@ -121,6 +264,8 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
             ReadRegistry(sink, *(*items)[i], spec::ItemPath("registries", i), env, hosts, out.config);
         }
       }
+      ReadHub(sink, top.Get("hub"), env, out.config);
+      ReadStateDir(sink, top, out.config);
     }
   }
   out.diagnostics = std::move(sink.diagnostics());
@@ -139,6 +284,26 @@ ConfigLoad LoadControllerConfig(const std::string& path, const EnvLookup& env) {
     return out;
   }
   return ParseControllerConfig(*text, path, env);
+}
+
+ConfigLoad DefaultControllerConfig(const EnvLookup& env) {
+  ConfigLoad out;
+  spec::DiagnosticSink sink("environment");
+  ReadHub(sink, nullptr, env, out.config);
+  out.diagnostics = std::move(sink.diagnostics());
+  return out;
+}
+
+Result<hub::HubConfig> BuildHubConfig(const HubSection& section, const EnvLookup& env) {
+  std::string first_problem;
+  std::optional<hub::HubConfig> config =
+      ResolveHub(section, env, [&](std::string_view field, std::string message) {
+        if (!first_problem.empty()) return;
+        first_problem = (field.empty() ? std::string("hub") : "hub." + std::string(field)) + ": " +
+                        std::move(message);
+      });
+  if (!config) return FailedPrecondition(first_problem);
+  return *config;
 }
 
 }  // namespace spaceport::runtime

@@ -1,6 +1,6 @@
 // The controller's configuration: a YAML file (kind ControllerConfig) saying how to reach the
-// outside world, separate from the desired state. Today it lists registries; later issues add the
-// Hub, build backends and the state directory. docs/controller-config.md documents every field.
+// outside world, separate from the desired state: registries, the Hugging Face Hub, and the state
+// directory (later issues add build backends). docs/controller-config.md documents every field.
 //
 //   apiVersion: spaceport.dev/v1alpha1
 //   kind: ControllerConfig
@@ -10,10 +10,17 @@
 //       insecure: true                     # ... over plain http (loopback tests)
 //       caBundle: /etc/ssl/private-ca.pem
 //       credentials: {username: bot, passwordFromEnv: GHCR_TOKEN}   # or passwordFile: PATH
+//   hub:
+//     endpoint: http://127.0.0.1:8123      # default: HF_ENDPOINT, else https://huggingface.co
+//     insecure: true                       # plain http (the loopback emulator)
+//     tokenFromEnv: SPACEPORT_HF_TOKEN     # or tokenFile: PATH; default: HF_TOKEN, token file
+//     budget: {requests: 1000, windowSeconds: 300}
+//   stateDir: /var/lib/spaceport           # default: runtime/state_dir.h
 //
 // Errors use the desired-state format (FILE:LINE:COL: FIELD: message) and all are reported.
-// Passwords are never written in the file itself: only the name of an environment variable or a
-// file that holds one, read when the config is loaded.
+// Passwords and tokens are never written in the file itself: only the name of an environment
+// variable or a file that holds one, read when the config is loaded. Without a config file,
+// DefaultControllerConfig gives the same result as an empty one (the Hub from the environment).
 #pragma once
 
 #include <functional>
@@ -21,6 +28,9 @@
 #include <string>
 #include <vector>
 
+#include "base/status.h"
+#include "clients/hub/host_budget.h"
+#include "clients/hub/hub_config.h"
 #include "clients/oci/registry_config.h"
 #include "spec/diagnostic.h"
 
@@ -32,6 +42,19 @@ inline constexpr std::string_view kConfigEnv = "SPACEPORT_CONFIG";
 
 struct ControllerConfig {
   std::vector<oci::RegistryConfig> registries;
+  // The Hub's endpoint and token, resolved from the `hub:` section and the environment
+  // (BuildHubConfig) and validated.
+  hub::HubConfig hub;
+  hub::HostBudgetOptions hub_budget;  // hub.budget; the Hub's own defaults when absent
+  std::string state_dir;              // stateDir as written; "" = the default (state_dir.h)
+};
+
+// The `hub:` section as written; every field is optional.
+struct HubSection {
+  std::optional<std::string> endpoint;        // default: HF_ENDPOINT, else https://huggingface.co
+  std::optional<std::string> token_from_env;  // name of an environment variable holding the token
+  std::optional<std::string> token_file;      // a file holding it (surrounding blanks ignored)
+  bool insecure = false;                      // allow a plain-http endpoint
 };
 
 struct ConfigLoad {
@@ -47,5 +70,18 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
                                  const EnvLookup& env);
 // Reads and parses a file; a missing file is an error diagnostic naming it.
 ConfigLoad LoadControllerConfig(const std::string& path, const EnvLookup& env);
+
+// What a command uses without a config file: no registries, the Hub from the environment, the
+// default budget and state directory. Diagnostics (HF_ENDPOINT is not a URL, an unreadable token
+// file) name the file "environment".
+ConfigLoad DefaultControllerConfig(const EnvLookup& env);
+
+// The HubConfig for a `hub:` section and the environment. Endpoint: the section's, else
+// HF_ENDPOINT, else https://huggingface.co; an http:// endpoint in the section needs
+// insecure: true. Token: tokenFromEnv or tokenFile when given (at most one), else the Hub
+// client's own precedence (hub::ResolveToken: HF_TOKEN, HUGGING_FACE_HUB_TOKEN, the token file,
+// anonymous). Error messages start with the field ("hub.tokenFromEnv: environment variable
+// HF_BOT is not set") and never contain a token.
+Result<hub::HubConfig> BuildHubConfig(const HubSection& section, const EnvLookup& env);
 
 }  // namespace spaceport::runtime

@@ -1,5 +1,6 @@
 #include "runtime/controller_config.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -95,8 +96,116 @@ INSTANTIATE_TEST_SUITE_P(
                   "registries:\n  - host: ghcr.io\n  - host: ghcr.io\n",
                   "c.yaml:5:11: registries[1].host: registry \"ghcr.io\" is listed twice"},
         BadConfig{"a_missing_host_is_an_error", "registries:\n  - insecure: true\n",
-                  "c.yaml:4:5: registries[0]: missing required field \"host\""}),
+                  "c.yaml:4:5: registries[0]: missing required field \"host\""},
+        BadConfig{"a_plain_http_hub_endpoint_without_insecure_is_refused",
+                  "hub:\n  endpoint: http://127.0.0.1:8123\n",
+                  "c.yaml:4:13: hub.endpoint: Hub endpoint http://127.0.0.1:8123 uses plain http; set "
+                  "insecure: true to allow it (loopback only)"},
+        BadConfig{"an_unset_hub_token_variable_is_named",
+                  "hub:\n  tokenFromEnv: NOPE\n",
+                  "c.yaml:4:17: hub.tokenFromEnv: environment variable NOPE is not set"},
+        BadConfig{"an_unreadable_hub_token_file_is_named",
+                  "hub:\n  tokenFile: /no/such/token\n",
+                  "c.yaml:4:14: hub.tokenFile: cannot read /no/such/token"},
+        BadConfig{"two_hub_token_sources_are_refused",
+                  "hub:\n  tokenFromEnv: SET\n  tokenFile: /x\n",
+                  "c.yaml:4:3: hub: set at most one of tokenFromEnv and tokenFile"},
+        BadConfig{"an_inline_hub_token_is_an_unknown_field",
+                  "hub:\n  token: s3cret\n",
+                  "c.yaml:4:3: hub.token: unknown field; did you mean \"tokenFromEnv\"?"},
+        BadConfig{"a_zero_budget_is_refused",
+                  "hub:\n  budget: {requests: 0}\n",
+                  "c.yaml:4:22: hub.budget.requests: expected an integer from 1 to 1000000, got 0"},
+        BadConfig{"a_misspelt_budget_field_gets_a_did_you_mean",
+                  "hub:\n  budget: {windowSecond: 60}\n",
+                  "c.yaml:4:12: hub.budget.windowSecond: unknown field; did you mean "
+                  "\"windowSeconds\"?"},
+        BadConfig{"a_relative_state_dir_is_refused", "stateDir: state\n",
+                  "c.yaml:3:11: stateDir: must be an absolute path"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
+
+TEST(ControllerConfig, AHubSectionSetsEndpointTokenBudgetAndTheStateDirectory) {
+  ConfigLoad load = ParseControllerConfig(
+      std::string(kHeader) +
+          "hub:\n"
+          "  endpoint: http://127.0.0.1:8123/\n"
+          "  insecure: true\n"
+          "  tokenFromEnv: BOT_TOKEN\n"
+          "  budget: {requests: 200, windowSeconds: 60}\n"
+          "stateDir: /var/lib/spaceport\n",
+      "c.yaml", Env({{"BOT_TOKEN", " hf_bot\n"}, {"HF_TOKEN", "hf_other"}, {"HF_ENDPOINT", "https://x.test"}}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  const hub::HubConfig& hub = load.config.hub;
+  EXPECT_EQ(hub.endpoint, "http://127.0.0.1:8123");
+  EXPECT_TRUE(hub.allow_plain_http);
+  ASSERT_TRUE(hub.token.has_value());
+  EXPECT_EQ(hub.token->value, "hf_bot");
+  EXPECT_EQ(hub.token->source, "controller config (environment BOT_TOKEN)");
+  EXPECT_EQ(load.config.hub_budget.requests_per_window, 200);
+  EXPECT_EQ(load.config.hub_budget.window, std::chrono::seconds(60));
+  EXPECT_EQ(load.config.state_dir, "/var/lib/spaceport");
+}
+
+TEST(ControllerConfig, WithoutAHubSectionTheHubComesFromTheEnvironmentWithTheHubsBudget) {
+  ConfigLoad load = ParseControllerConfig(
+      kHeader, "c.yaml", Env({{"HF_ENDPOINT", "https://hub.example.com/"}, {"HF_TOKEN", "hf_env"}}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  EXPECT_EQ(load.config.hub.endpoint, "https://hub.example.com");
+  ASSERT_TRUE(load.config.hub.token.has_value());
+  EXPECT_EQ(load.config.hub.token->value, "hf_env");
+  EXPECT_EQ(load.config.hub.token->source, "HF_TOKEN");
+  EXPECT_EQ(load.config.hub_budget.requests_per_window, 1000);
+  EXPECT_EQ(load.config.hub_budget.window, std::chrono::seconds(300));
+  EXPECT_EQ(load.config.state_dir, "");
+
+  ConfigLoad anonymous = ParseControllerConfig(kHeader, "c.yaml", Env({}));
+  ASSERT_TRUE(anonymous.ok());
+  EXPECT_EQ(anonymous.config.hub.endpoint, "https://huggingface.co");
+  EXPECT_FALSE(anonymous.config.hub.token.has_value());
+}
+
+TEST(ControllerConfig, AHubTokenFileIsReadAndTrimmed) {
+  const std::string path = ::testing::TempDir() + "/spaceport-hub-token";
+  std::ofstream(path) << "hf_from_file\n";
+  ConfigLoad load = ParseControllerConfig(
+      std::string(kHeader) + "hub: {tokenFile: " + path + "}\n", "c.yaml", Env({{"HF_TOKEN", "hf_env"}}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  EXPECT_EQ(load.config.hub.token->value, "hf_from_file");
+  EXPECT_EQ(load.config.hub.token->source, "controller config (file " + path + ")");
+}
+
+TEST(ControllerConfig, ABrokenHfEndpointIsReportedAgainstTheHubWithoutAPosition) {
+  ConfigLoad load = ParseControllerConfig(kHeader, "c.yaml", Env({{"HF_ENDPOINT", "huggingface.co"}}));
+  ASSERT_FALSE(load.ok());
+  EXPECT_THAT(load.diagnostics[0].ToString(), ::testing::StartsWith("c.yaml: hub: HF_ENDPOINT: "));
+}
+
+TEST(ControllerConfig, WithoutAFileTheDefaultConfigReadsTheHubFromTheEnvironment) {
+  ConfigLoad load = DefaultControllerConfig(Env({{"HF_TOKEN", "hf_env"}}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  EXPECT_TRUE(load.config.registries.empty());
+  EXPECT_EQ(load.config.hub.endpoint, "https://huggingface.co");
+  EXPECT_EQ(load.config.hub.token->value, "hf_env");
+
+  ConfigLoad broken = DefaultControllerConfig(Env({{"HF_ENDPOINT", "ftp://x"}}));
+  ASSERT_FALSE(broken.ok());
+  EXPECT_THAT(broken.diagnostics[0].ToString(), ::testing::StartsWith("environment: hub: HF_ENDPOINT: "));
+}
+
+TEST(ControllerConfig, BuildHubConfigNamesTheFieldAndNeverTheToken) {
+  HubSection section;
+  section.token_from_env = "MISSING";
+  Result<hub::HubConfig> missing = BuildHubConfig(section, Env({}));
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.status().message(), "hub.tokenFromEnv: environment variable MISSING is not set");
+
+  section.token_from_env = "BOT";
+  section.endpoint = "https://hub.example.com";
+  Result<hub::HubConfig> built = BuildHubConfig(section, Env({{"BOT", "hf_s3cret"}}));
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_EQ(built->endpoint, "https://hub.example.com");
+  EXPECT_EQ(built->TokenDescription().find("hf_s3cret"), std::string::npos);
+}
 
 TEST(ControllerConfig, TheWrongKindIsAnError) {
   ConfigLoad load = ParseControllerConfig(
