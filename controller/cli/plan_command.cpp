@@ -5,10 +5,9 @@
 // planned even when others are invalid; the exit code then says error (2), since a partial plan
 // must not pass for a clean one in CI.
 //
-// Without --observation it observes the world live: the registries named by the deployments,
-// reached as the controller config says (--config FILE or $SPACEPORT_CONFIG; registry mapping,
-// insecure loopback registries, credentials). Spaces on the Hub are not observed live yet (the Hub
-// client is a later issue): the plan says so per Space instead of pretending they are empty.
+// Without --observation it observes the world live (cli/world.h): the registries and the Spaces
+// the deployments name, reached as the controller config says (--config FILE or
+// $SPACEPORT_CONFIG: registry mapping, the Hub endpoint and token, the state directory).
 // --save-observation writes what was observed, for offline review and bug reports.
 #include <cstdlib>
 #include <filesystem>
@@ -22,11 +21,8 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "base/clock.h"
-#include "clients/oci/registries.h"
+#include "cli/world.h"
 #include "observe/observation_json.h"
-#include "observe/registry_observer.h"
-#include "runtime/controller_config.h"
 #include "plan/planner.h"
 #include "report/diagnostics.h"
 #include "report/render.h"
@@ -69,41 +65,6 @@ std::string Render(const plan::Plan& plan, const std::string& format) {
   return report::RenderText(plan);
 }
 
-std::optional<std::string> Getenv(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (v == nullptr) return std::nullopt;
-  return std::string(v);
-}
-
-// Observes the registries live. Returns false (after printing why) when the observation is not
-// complete enough to trust; the plan is still made and printed.
-bool ObserveLive(const PlanOptions& options, const std::vector<spec::SpaceDeployment>& desired,
-                 observe::Observation& observation) {
-  runtime::ControllerConfig config;
-  std::string config_file = options.config_file;
-  if (config_file.empty()) config_file = Getenv(std::string(runtime::kConfigEnv)).value_or("");
-  if (!config_file.empty()) {
-    runtime::ConfigLoad load = runtime::LoadControllerConfig(config_file, Getenv);
-    if (!load.ok()) {
-      std::cerr << report::RenderDiagnostics(load.diagnostics);
-      return false;
-    }
-    config = std::move(load.config);
-  }
-  oci::Registries registries(config.registries, RealClock::Instance());
-  observe::RegistryObservation seen = observe::ObserveRegistries(desired, registries, observation);
-  bool ok = true;
-  for (const observe::RepositoryProblem& p : seen.problems) {
-    std::cerr << "spaceport plan: " << p.repository << ": not observed (" << p.reason
-              << "): " << p.status.message() << '\n';
-    ok = false;
-  }
-  std::cerr << "spaceport plan: observed " << observation.repositories.size()
-            << " image repositories in " << seen.requests
-            << " registry requests; Spaces on the Hub are not observed live yet\n";
-  return ok;
-}
-
 int RunPlan(const PlanOptions& options) {
   const spec::LoadResult loaded = spec::LoadPaths(options.paths);
   std::cerr << report::RenderDiagnostics(loaded.diagnostics);
@@ -119,7 +80,9 @@ int RunPlan(const PlanOptions& options) {
     }
     observation = std::move(recorded).value();
   } else {
-    observed = ObserveLive(options, loaded.deployments, observation);
+    std::unique_ptr<World> world = OpenWorld(options.config_file, std::cerr);
+    if (!world) return kExitError;
+    observed = ObserveWorld(*world, loaded.deployments, observation, std::cerr);
   }
   if (!options.save_observation.empty()) {
     std::ofstream out(options.save_observation, std::ios::binary | std::ios::trunc);
@@ -154,11 +117,11 @@ Command AddPlanCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--observation", options->observation_file,
                   "Plan against this recorded Observation (JSON, docs/observation.md) instead of "
-                  "observing the registries live")
+                  "observing the registries and the Hub live")
       ->type_name("FILE");
   app->add_option("--config", options->config_file,
-                  "Controller config (docs/controller-config.md): registry endpoints, insecure "
-                  "loopback registries, credentials. Default: $SPACEPORT_CONFIG")
+                  "Controller config (docs/controller-config.md): registries, the Hub endpoint "
+                  "and token, the state directory. Default: $SPACEPORT_CONFIG")
       ->type_name("FILE");
   app->add_option("--save-observation", options->save_observation,
                   "Also write the observation used to FILE (JSON), for offline review")

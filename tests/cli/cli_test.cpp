@@ -106,7 +106,7 @@ INSTANTIATE_TEST_SUITE_P(
                 {"plan", "examples/", "--config", "tests/cli/data/config-unreachable.yaml"},
                 2,
                 {},
-                {"ghcr.io/", "not observed (RegistryError)", "127.0.0.1:1"}},
+                {"ghcr.io/", "not observed (RegistryError)", "127.0.0.1:1", "Space "}},
         CliCase{"plan_with_a_broken_controller_config_names_file_line_and_field",
                 {"plan", "examples/", "--config", "tests/cli/data/config-broken.yaml"},
                 2,

@@ -1,0 +1,88 @@
+#include "cli/world.h"
+
+#include <cstdlib>
+#include <ostream>
+
+#include "base/clock.h"
+#include "observe/hub_observer.h"
+#include "observe/registry_observer.h"
+#include "report/diagnostics.h"
+#include "runtime/state_dir.h"
+
+namespace spaceport::cli {
+namespace {
+
+std::optional<std::string> Getenv(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+}  // namespace
+
+std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err) {
+  auto world = std::make_unique<World>();
+  world->env = Getenv;
+  std::string file = config_file;
+  if (file.empty()) file = Getenv(std::string(runtime::kConfigEnv)).value_or("");
+  runtime::ConfigLoad load = file.empty() ? runtime::DefaultControllerConfig(world->env)
+                                          : runtime::LoadControllerConfig(file, world->env);
+  if (!load.ok()) {
+    err << report::RenderDiagnostics(load.diagnostics);
+    return nullptr;
+  }
+  world->config = std::move(load.config);
+
+  auto dir = runtime::PrepareStateDir(world->env, world->config.state_dir);
+  if (!dir.ok()) {
+    err << "spaceport: state directory: " << dir.status().message() << '\n';
+    return nullptr;
+  }
+  world->state_dir = *dir;
+  auto key = runtime::LoadFingerprintKey(world->env, world->state_dir);
+  if (!key.ok()) {
+    err << "spaceport: fingerprint key: " << key.status().message() << '\n';
+    return nullptr;
+  }
+  world->fingerprint_key = key->value;
+
+  Clock& clock = RealClock::Instance();
+  world->registries = std::make_unique<oci::Registries>(world->config.registries, clock);
+  world->hub_budget = std::make_shared<hub::HostBudget>(clock, world->config.hub_budget);
+  auto hub = hub::HubClient::Create(world->config.hub, clock, world->hub_budget);
+  if (!hub.ok()) {
+    err << "spaceport: Hub client: " << hub.status().message() << '\n';
+    return nullptr;
+  }
+  world->hub = std::move(*hub);
+  world->health_transport = http::MakeTransport({});
+  return world;
+}
+
+bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
+                  observe::Observation& observation, std::ostream& err) {
+  bool complete = true;
+  observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation);
+  for (const observe::RepositoryProblem& p : images.problems) {
+    err << "spaceport: " << p.repository << ": not observed (" << p.reason
+        << "): " << p.status.message() << '\n';
+    complete = false;
+  }
+  observe::HubObserverOptions options;
+  options.state_dir = world.state_dir;
+  options.fingerprint_key = world.fingerprint_key;
+  options.env = world.env;
+  observe::HubObservation spaces = observe::ObserveSpaces(desired, *world.hub, options, observation);
+  for (const observe::SpaceProblem& p : spaces.problems) {
+    err << "spaceport: Space " << p.space << ": not observed (" << p.reason
+        << "): " << p.status.message() << '\n';
+    complete = false;
+  }
+  for (const std::string& note : spaces.notes) err << "spaceport: note: " << note << '\n';
+  err << "spaceport: observed " << observation.repositories.size() << " image repositories ("
+      << images.requests << " registry requests) and " << observation.spaces.size()
+      << " Spaces (" << spaces.requests << " Hub requests)\n";
+  return complete;
+}
+
+}  // namespace spaceport::cli
