@@ -1,39 +1,12 @@
 #include "clients/hub/hub_error.h"
 
 #include "base/json.h"
+#include "http/status_codes.h"
 
 namespace spaceport::hub {
 namespace {
 
 constexpr size_t kMaxErrorText = 300;
-
-StatusCode CodeForHttpStatus(int status) {
-  switch (status) {
-    case 400:
-    case 413:
-    case 422:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 402:  // compute Spaces and hardware upgrades need a paid plan
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-    case 410:
-      return StatusCode::kNotFound;
-    case 409:
-    case 412:
-      return StatusCode::kConflict;
-    case 429:
-      return StatusCode::kResourceExhausted;
-    case 501:
-      return StatusCode::kUnimplemented;
-    default:
-      break;
-  }
-  if (status >= 500) return StatusCode::kUnavailable;
-  return StatusCode::kInternal;
-}
 
 std::string JoinStrings(const Json& array) {
   std::string out;
@@ -107,30 +80,16 @@ std::string DescribeHubError(const http::Response& response) {
   if (!detail.message.empty()) {
     message += ": " + detail.message;
   } else {
-    switch (response.status) {
-      case 401:
-        message += " unauthorized";
-        break;
-      case 403:
-        message += " forbidden";
-        break;
-      case 404:
-        message += " not found";
-        break;
-      case 429:
-        message += " too many requests";
-        break;
-      default:
-        break;
-    }
+    if (auto phrase = http::ReasonPhrase(response.status); !phrase.empty())
+      message += " " + std::string(phrase);
   }
   return message;
 }
 
-StatusCode StatusCodeForHttp(int status) { return CodeForHttpStatus(status); }
+StatusCode StatusCodeForHttp(int status) { return http::StatusCodeForHttp(status); }
 
 Status StatusFromHubResponse(const http::Response& response, std::string_view what) {
-  return Status(CodeForHttpStatus(response.status),
+  return Status(http::StatusCodeForHttp(response.status),
                 "Hub: " + std::string(what) + ": " + DescribeHubError(response));
 }
 

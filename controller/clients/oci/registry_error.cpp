@@ -5,38 +5,13 @@
 
 #include "base/json.h"
 #include "clients/oci/text.h"
+#include "http/retry_after.h"
+#include "http/status_codes.h"
 
 namespace spaceport::oci {
 namespace {
 
 constexpr size_t kMaxDetailChars = 200;
-
-StatusCode CodeForHttpStatus(int status) {
-  switch (status) {
-    case 400:
-      return StatusCode::kInvalidArgument;
-    case 401:
-      return StatusCode::kUnauthenticated;
-    case 403:
-      return StatusCode::kPermissionDenied;
-    case 404:
-      return StatusCode::kNotFound;
-    case 405:
-      return StatusCode::kUnimplemented;
-    case 409:
-    case 412:
-      return StatusCode::kConflict;
-    case 413:
-    case 416:
-      return StatusCode::kInvalidArgument;
-    case 429:
-      return StatusCode::kResourceExhausted;
-    default:
-      break;
-  }
-  if (status >= 500) return StatusCode::kUnavailable;
-  return StatusCode::kInternal;
-}
 
 // Registry error codes that say more than the HTTP status does.
 std::optional<StatusCode> CodeForRegistryError(std::string_view code) {
@@ -80,7 +55,7 @@ std::vector<RegistryErrorEntry> ParseRegistryErrors(std::string_view body) {
 Status StatusFromResponse(const http::Response& response, std::string_view registry,
                           std::string_view what) {
   std::vector<RegistryErrorEntry> errors = ParseRegistryErrors(response.body);
-  StatusCode code = CodeForHttpStatus(response.status);
+  StatusCode code = http::StatusCodeForHttp(response.status);
   if (!errors.empty()) {
     if (auto refined = CodeForRegistryError(errors.front().code)) {
       // Keep auth and not-found codes from the status line: they decide the condition reason.
@@ -92,22 +67,8 @@ Status StatusFromResponse(const http::Response& response, std::string_view regis
   std::string message = "registry " + std::string(registry) + ": " + std::string(what) + ": " +
                         std::to_string(response.status);
   if (errors.empty()) {
-    switch (response.status) {
-      case 401:
-        message += " unauthorized";
-        break;
-      case 403:
-        message += " forbidden";
-        break;
-      case 404:
-        message += " not found";
-        break;
-      case 429:
-        message += " too many requests";
-        break;
-      default:
-        break;
-    }
+    if (auto phrase = http::ReasonPhrase(response.status); !phrase.empty())
+      message += " " + std::string(phrase);
   }
   for (size_t i = 0; i < errors.size() && i < 3; ++i) {
     message += (i == 0 ? " " : "; ") + errors[i].code;
@@ -116,11 +77,8 @@ Status StatusFromResponse(const http::Response& response, std::string_view regis
   }
   if (response.status == 429) {
     std::optional<std::chrono::milliseconds> wait;
-    if (auto header = response.headers.Get("Retry-After")) {
-      char* end = nullptr;
-      long seconds = std::strtol(header->c_str(), &end, 10);
-      if (end != header->c_str() && seconds >= 0) wait = std::chrono::seconds(seconds);
-    }
+    if (auto header = response.headers.Get("Retry-After"))
+      wait = http::ParseRetryAfter(*header, std::chrono::system_clock::now());
     if (!wait) wait = RetryAfterFromBody(response.body);
     if (wait) message += "; retry after " + std::to_string(wait->count()) + "ms";
   }
