@@ -1,7 +1,7 @@
 // `spaceport apply PATH... [--config FILE] [--dry-run] [-o text|json]`: one reconcile pass.
 //
-// Observe the world (registries and Spaces), plan, carry out the plan (act/executor.h), and wait
-// for the changed Spaces to run. Valid deployments are applied even when others are invalid. On a
+// Observe the world (registries and Spaces), plan, print the plan (text output, when it is not
+// empty), carry it out (act/executor.h), and wait for the changed Spaces to run. Valid deployments are applied even when others are invalid. On a
 // terminal, progress is a line per step with the elapsed time; otherwise each line is a JSON log
 // record on stderr, for log collectors. The last stdout line is always the summary
 //   apply: N writes, M actions, K failed
@@ -125,7 +125,13 @@ int RunApply(const ApplyOptions& options) {
   deps.state_dir = world->state_dir;
   deps.env = world->env;
   deps.progress = [&progress](const std::string& line) { progress(line); };
-  if (plan.actions.empty()) progress("nothing to do: the world matches the desired state");
+  // Like `terraform apply`, show what is about to happen (and any drift left alone on purpose).
+  if (options.output == "text" && (plan.has_drift() || !plan.actions.empty() || !plan.invalid.empty()))
+    std::cout << report::RenderText(plan) << std::flush;
+  if (plan.actions.empty())
+    progress(plan.has_drift() ? "no actions: the drift above is reported only (driftPolicy warn) "
+                                "or blocked (stalled)"
+                              : "nothing to do: the world matches the desired state");
   act::Executor executor(std::move(deps));
   const act::ExecutionReport result = executor.Run(plan, loaded.deployments);
 
