@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/quote.h"
 #include "hf_templates.h"
 #include "plan/wrapper.h"
 #include "spec/defaults.h"
@@ -43,35 +44,7 @@ std::string Substitute(std::string_view tmpl, const std::vector<Substitution>& v
   return out;
 }
 
-std::string Quoted(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
-  return out;
-}
+std::string Quoted(std::string_view value) { return DoubleQuoted(value); }
 
 std::string YamlValue(std::string_view value) {
   return NeedsYamlQuoting(value) ? Quoted(value) : std::string(value);

@@ -1,6 +1,6 @@
 #include "spec/quote.h"
 
-#include <cstdio>
+#include "base/quote.h"
 
 namespace spaceport::spec {
 namespace {
@@ -18,25 +18,8 @@ std::string Quote(std::string_view value) {
     --shown_size;
   }
   const std::string_view shown = value.substr(0, shown_size);
-  std::string out = "\"";
-  for (char c : shown) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += cut ? "...\"" : "\"";
+  std::string out = DoubleQuoted(shown);
+  if (cut) out.insert(out.size() - 1, "...");
   if (cut) out += " (" + std::to_string(value.size()) + " characters)";
   return out;
 }
