@@ -4,6 +4,7 @@
 #include <set>
 #include <sstream>
 
+#include "act/builds_in_flight.h"
 #include "act/wrapper_publisher.h"
 #include "base/digest.h"
 #include "clients/hub/hub_error.h"
@@ -129,11 +130,8 @@ Status Executor::RunAction(const plan::Action& a, Context& ctx, ActionOutcome& o
   if (needs_hub && deps_.hub == nullptr)
     return FailedPrecondition("no Hub client configured (set HF_TOKEN or the config's hub section)");
   switch (a.kind) {
-    case K::kBuildImage:
-    case K::kAwaitBuild:
-      out.reason = "ImageMissing";
-      return {StatusCode::kUnimplemented,
-              "building images is not available yet; push " + Param(a, "image") + " yourself"};
+    case K::kBuildImage: return RunBuild(a, ctx, out, /*start=*/true);
+    case K::kAwaitBuild: return RunBuild(a, ctx, out, /*start=*/false);
     case K::kPublishWrapper: return PublishWrapper(a, ctx, out);
     case K::kCreateSpace: return CreateSpace(a, ctx, out);
     case K::kCommitSpaceFiles: return CommitFiles(a, ctx, out);
@@ -178,6 +176,87 @@ Status Executor::PublishWrapper(const plan::Action& a, Context& ctx, ActionOutco
   out.result = published->digest + (published->skipped ? ", already published" : "");
   out.wrote = !published->skipped;
   return Status::Ok();
+}
+
+// Starts (or finds again) the build of the image, follows it to the end, and then waits until
+// the registry shows the tag: a build that "succeeded" without a tag is not a success.
+Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& out, bool start) {
+  auto d = ctx.deployments.find(a.deployment);
+  if (d == ctx.deployments.end() || !d->second->image.build)
+    return Internal("build action for a deployment without a build section");
+  const spec::SpaceDeployment& deployment = *d->second;
+  auto builder = deps_.builders.find(BackendOf(*deployment.image.build));
+  if (builder == deps_.builders.end() || builder->second == nullptr) {
+    out.reason = "BuildFailed";
+    return FailedPrecondition("no " + BackendOf(*deployment.image.build) +
+                              " build backend is configured (for githubActions: GITHUB_TOKEN)");
+  }
+  const std::string image = Param(a, "image");
+  const BuildRequest request = RequestFor(deployment, image.substr(image.rfind(':') + 1));
+  Result<std::optional<BuildHandle>> found = builder->second->Find(request);
+  if (!found.ok()) return found.status();
+  std::optional<BuildHandle> handle = *found;
+  if (!handle) {
+    if (!start) return FailedPrecondition("the build of " + image + " is no longer found");
+    auto started = builder->second->Start(request);
+    if (!started.ok()) return started.status();
+    handle = *started;
+    out.wrote = true;
+  }
+  Progress(a.deployment + ": build of " + image + " is " + handle->backend + " " + handle->id +
+           (handle->url.empty() ? "" : " " + handle->url));
+
+  auto poll = deps_.initial_poll;
+  std::string last;
+  while (true) {
+    auto state = builder->second->Poll(request, *handle);
+    if (!state.ok()) return state.status();
+    const std::string phase(BuildPhaseName(state->phase));
+    if (phase != last) Progress(a.deployment + ": build of " + image + " is " + (last = phase));
+    if (state->phase == BuildPhase::kFailed) {
+      out.reason = "BuildFailed";
+      out.result = state->url;
+      std::string tail = state->output_tail;
+      for (size_t at = 0; at < tail.size();) {
+        size_t nl = tail.find('\n', at);
+        out.log_tail.push_back(tail.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
+        at = nl == std::string::npos ? tail.size() : nl + 1;
+      }
+      return FailedPrecondition("build of " + image + " failed" +
+                                (state->message.empty() ? "" : ": " + state->message) +
+                                (state->url.empty() ? "" : " (" + state->url + ")"));
+    }
+    if (state->phase == BuildPhase::kSucceeded) {
+      out.result = state->url;
+      break;
+    }
+    deps_.clock->SleepFor(poll);
+    poll = std::min(poll * 2, deps_.max_poll);
+  }
+
+  // Observed, never assumed: the tag must be in the registry before anything builds on it.
+  if (deps_.registries == nullptr) return FailedPrecondition("no registries configured");
+  auto ref = oci::Reference::Parse(request.repository);
+  if (!ref.ok()) return ref.status();
+  auto client = deps_.registries->For(ref->registry);
+  if (!client.ok()) return client.status();
+  const auto deadline = deps_.clock->Steady() + deps_.tag_wait;
+  poll = deps_.initial_poll;
+  while (true) {
+    auto head = (*client)->HeadManifest(ref->repository, request.version);
+    if (head.ok()) {
+      out.result = head->digest + (out.result.empty() ? "" : ", " + out.result);
+      return Status::Ok();
+    }
+    if (head.status().code() != StatusCode::kNotFound) return head.status();
+    if (deps_.clock->Steady() + poll > deadline) {
+      out.reason = "ImageMissing";
+      return {StatusCode::kDeadlineExceeded,
+              "the build of " + image + " succeeded but the tag did not appear in the registry"};
+    }
+    deps_.clock->SleepFor(poll);
+    poll = std::min(poll * 2, deps_.max_poll);
+  }
 }
 
 Status Executor::CreateSpace(const plan::Action& a, Context& ctx, ActionOutcome& out) {

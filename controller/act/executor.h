@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "act/builder.h"
 #include "base/clock.h"
 #include "base/status.h"
 #include "clients/hub/hub_client.h"
@@ -52,7 +53,9 @@ struct ExecutionReport {
 };
 
 struct ExecutorDeps {
-  oci::Registries* registries = nullptr;  // for PublishWrapper
+  oci::Registries* registries = nullptr;  // for PublishWrapper and to see a built tag appear
+  std::map<std::string, Builder*> builders;  // by backend name (act/builder.h)
+  std::chrono::seconds tag_wait{300};        // after a build succeeded, how long the tag may take
   hub::HubClient* hub = nullptr;          // for Space actions
   http::Transport* health_transport = nullptr;  // for the Space health check; nullptr: skipped
   std::vector<std::string> insecure_origins;     // plain-http origins the health check may use
@@ -79,6 +82,7 @@ class Executor {
   Status CommitFiles(const plan::Action& a, Context& ctx, ActionOutcome& out);
   Status SetVariables(const plan::Action& a, ActionOutcome& out);
   Status SetSecrets(const plan::Action& a, Context& ctx, ActionOutcome& out);
+  Status RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& out, bool start);
   Status AwaitRunning(const plan::Action& a, Context& ctx, ActionOutcome& out);
   Status CheckHealth(const std::string& space, const std::string& path);
   void Progress(const std::string& line) const;

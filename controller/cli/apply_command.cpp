@@ -114,6 +114,7 @@ int RunApply(const ApplyOptions& options) {
   ProgressLog progress;
   act::ExecutorDeps deps;
   deps.registries = world->registries.get();
+  deps.builders = world->builders;
   deps.hub = world->hub.get();
   deps.health_transport = world->health_transport.get();
   if (world->config.hub.allow_plain_http) {

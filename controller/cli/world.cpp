@@ -3,6 +3,9 @@
 #include <cstdlib>
 #include <ostream>
 
+#include "act/build_command.h"
+#include "act/build_github.h"
+#include "act/builds_in_flight.h"
 #include "base/clock.h"
 #include "observe/hub_observer.h"
 #include "observe/registry_observer.h"
@@ -56,6 +59,26 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   }
   world->hub = std::move(*hub);
   world->health_transport = http::MakeTransport({});
+
+  // Build backends: the command backend keeps its lock records in the state directory; GitHub
+  // Actions needs a token (GITHUB_TOKEN, GITHUB_API_URL for Enterprise).
+  world->builder_store.push_back(std::make_unique<act::CommandBuilder>(world->state_dir, clock));
+  world->builders[std::string(act::kCommandBackend)] = world->builder_store.back().get();
+  if (Getenv("GITHUB_TOKEN") || Getenv("GITHUB_API_URL")) {
+    auto gh_config = github::ConfigFromEnvironment(world->env);
+    if (!gh_config.ok()) {
+      err << "spaceport: GitHub: " << gh_config.status().message() << '\n';
+      return nullptr;
+    }
+    auto gh = github::GithubClient::Create(*gh_config, clock);
+    if (!gh.ok()) {
+      err << "spaceport: GitHub client: " << gh.status().message() << '\n';
+      return nullptr;
+    }
+    world->github = std::move(*gh);
+    world->builder_store.push_back(std::make_unique<act::GithubActionsBuilder>(*world->github, clock));
+    world->builders[std::string(act::kGithubActionsBackend)] = world->builder_store.back().get();
+  }
   return world;
 }
 
@@ -68,6 +91,7 @@ bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desire
         << "): " << p.status.message() << '\n';
     complete = false;
   }
+  if (act::ObserveBuilds(desired, world.builders, observation, err) > 0) complete = false;
   observe::HubObserverOptions options;
   options.state_dir = world.state_dir;
   options.fingerprint_key = world.fingerprint_key;
@@ -80,7 +104,8 @@ bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desire
   }
   for (const std::string& note : spaces.notes) err << "spaceport: note: " << note << '\n';
   err << "spaceport: observed " << observation.repositories.size() << " image repositories ("
-      << images.requests << " registry requests) and " << observation.spaces.size()
+      << images.requests << " registry requests), " << observation.builds.size()
+      << " builds in flight and " << observation.spaces.size()
       << " Spaces (" << spaces.requests << " Hub requests)\n";
   return complete;
 }

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "act/builder.h"
+#include "clients/github/github_client.h"
 #include "clients/hub/host_budget.h"
 #include "clients/hub/hub_client.h"
 #include "clients/oci/registries.h"
@@ -30,6 +32,9 @@ struct World {
   std::shared_ptr<hub::HostBudget> hub_budget;
   std::unique_ptr<hub::HubClient> hub;
   std::unique_ptr<http::Transport> health_transport;  // plain transport for Space health checks
+  std::unique_ptr<github::GithubClient> github;        // when GITHUB_TOKEN / GITHUB_API_URL is set
+  std::vector<std::unique_ptr<act::Builder>> builder_store;
+  std::map<std::string, act::Builder*> builders;       // by backend name
   std::string state_dir;
   std::string fingerprint_key;  // never printed
   runtime::EnvLookup env;
@@ -39,7 +44,7 @@ struct World {
 // directory and the fingerprint key, and makes the clients. Problems go to `err`; nullptr then.
 std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err);
 
-// Observes every registry repository and Space the deployments name. Returns false when some could
+// Observes every registry repository, build in flight and Space the deployments name. Returns false when some could
 // not be observed (each printed to `err` with its reason); the observation holds the rest.
 bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
                   observe::Observation& observation, std::ostream& err);

@@ -1,7 +1,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "clients/oci/link_header.h"
+#include "http/link_header.h"
 #include "clients/oci/scope.h"
 
 namespace spaceport::oci {
@@ -65,7 +65,7 @@ TEST(LinkHeader, FindsTheNextPageInTheFormsRegistriesSend) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    EXPECT_EQ(NextLink(c.values), c.next);
+    EXPECT_EQ(http::NextLink(c.values), c.next);
   }
 }
 

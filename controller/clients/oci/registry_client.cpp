@@ -4,7 +4,7 @@
 #include <set>
 
 #include "base/digest.h"
-#include "clients/oci/link_header.h"
+#include "http/link_header.h"
 #include "clients/oci/media_types.h"
 #include "clients/oci/reference.h"
 #include "clients/oci/registry_error.h"
@@ -199,7 +199,7 @@ Result<std::vector<std::string>> RegistryClient::ListTags(std::string_view repos
         if (list->At(i).is_string()) tags.insert(list->At(i).AsString());
       }
     }
-    auto next = NextLink(response->headers.GetAll("Link"));
+    auto next = http::NextLink(response->headers.GetAll("Link"));
     // A registry that ignores `last` may keep linking to the same page: stop when nothing is new.
     if (!next || tags.size() == before) break;
     auto base = http::Url::Parse(url);

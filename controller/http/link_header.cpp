@@ -1,14 +1,14 @@
-#include "clients/oci/link_header.h"
+#include "http/link_header.h"
 
-#include "clients/oci/text.h"
+#include "http/ascii.h"
 
-namespace spaceport::oci {
+namespace spaceport::http {
 namespace {
 
 bool RelHasNext(std::string_view rel) {
   while (!rel.empty()) {
     size_t space = rel.find(' ');
-    if (text::EqualsIgnoreCase(rel.substr(0, space), "next")) return true;
+    if (EqualsIgnoreCase(rel.substr(0, space), "next")) return true;
     if (space == std::string_view::npos) break;
     rel.remove_prefix(space + 1);
   }
@@ -36,9 +36,9 @@ std::optional<std::string> NextInValue(std::string_view v) {
       size_t eq = v.find('=', i);
       size_t stop = v.find_first_of(";,", i);
       if (eq == std::string_view::npos || (stop != std::string_view::npos && stop < eq)) continue;
-      std::string name = text::Lower(text::Trim(v.substr(i, eq - i)));
+      std::string name = AsciiLower(AsciiTrim(v.substr(i, eq - i)));
       i = eq + 1;
-      while (i < v.size() && text::IsSpace(v[i])) ++i;
+      while (i < v.size() && IsAsciiSpace(v[i])) ++i;
       std::string value;
       if (i < v.size() && v[i] == '"') {
         size_t end = v.find('"', i + 1);
@@ -48,7 +48,7 @@ std::optional<std::string> NextInValue(std::string_view v) {
       } else {
         size_t end = v.find_first_of(";,", i);
         if (end == std::string_view::npos) end = v.size();
-        value = std::string(text::Trim(v.substr(i, end - i)));
+        value = std::string(AsciiTrim(v.substr(i, end - i)));
         i = end;
       }
       if (name == "rel" && RelHasNext(value)) next = true;
@@ -68,4 +68,4 @@ std::optional<std::string> NextLink(const std::vector<std::string>& link_header_
   return std::nullopt;
 }
 
-}  // namespace spaceport::oci
+}  // namespace spaceport::http

@@ -1,0 +1,366 @@
+#include "act/build_command.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <vector>
+
+#include "act/build_render.h"
+
+extern char** environ;
+
+namespace spaceport::act {
+namespace {
+
+// --- the child side: async-signal-safe calls only (the parent may have other threads) ---
+
+void CloseFrom(int lowest) {
+  if (::close_range(static_cast<unsigned>(lowest), UINT_MAX, 0) == 0) return;
+  for (int fd = lowest; fd < 4096; ++fd) ::close(fd);
+}
+
+void WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+}
+
+// Decimal digits of a non-negative number into `out`; returns the length.
+size_t FormatInt(int value, char* out) {
+  char digits[16];
+  size_t n = 0;
+  do {
+    digits[n++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && n < sizeof digits);
+  for (size_t i = 0; i < n; ++i) out[i] = digits[n - 1 - i];
+  return n;
+}
+
+int64_t MonotonicMs() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
+}
+
+void SleepMs(int64_t ms) {
+  timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+  while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+}
+
+// Everything the forked processes need, prepared before fork.
+struct LaunchPlan {
+  std::vector<std::string> argv_storage, env_storage;
+  std::vector<char*> argv, envp;
+  std::string exit_path, exit_temp_path;
+  int log_fd = -1;
+  int null_fd = -1;
+  int64_t timeout_ms = 0;
+  int64_t grace_ms = 0;
+};
+
+// Waits for `child` until the deadline; on timeout kills its process group. Returns the result
+// line written to the exit file.
+[[noreturn]] void RunMonitor(const LaunchPlan& plan, pid_t build) {
+  const int64_t deadline = MonotonicMs() + plan.timeout_ms;
+  int status = 0;
+  bool timed_out = false;
+  for (;;) {
+    const pid_t done = ::waitpid(build, &status, WNOHANG);
+    if (done == build) break;
+    if (done < 0 && errno != EINTR) break;
+    if (!timed_out && MonotonicMs() >= deadline) {
+      timed_out = true;
+      ::kill(-build, SIGTERM);
+      const int64_t hard = MonotonicMs() + plan.grace_ms;
+      while (MonotonicMs() < hard && ::waitpid(build, &status, WNOHANG) == 0) SleepMs(50);
+      ::kill(-build, SIGKILL);
+      ::waitpid(build, &status, 0);
+      break;
+    }
+    SleepMs(100);
+  }
+  ::kill(-build, SIGKILL);  // whatever the build left running in its group goes with it
+
+  char line[64];
+  size_t n = 0;
+  auto put = [&](const char* text) {
+    for (; *text != '\0'; ++text) line[n++] = *text;
+  };
+  if (timed_out) {
+    put("timed_out");
+  } else if (WIFSIGNALED(status)) {
+    put("signaled ");
+    n += FormatInt(WTERMSIG(status), line + n);
+  } else {
+    put("exited ");
+    n += FormatInt(WIFEXITED(status) ? WEXITSTATUS(status) : 255, line + n);
+  }
+  line[n++] = '\n';
+  const int fd = ::open(plan.exit_temp_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd >= 0) {
+    WriteAll(fd, line, n);
+    ::fsync(fd);
+    ::close(fd);
+    ::rename(plan.exit_temp_path.c_str(), plan.exit_path.c_str());
+  }
+  ::_exit(0);
+}
+
+// Runs in the first child: a new session, the monitor and the build under it; the first child
+// exits at once so the monitor is nobody's child here (no zombie in Spaceport).
+[[noreturn]] void LaunchDetached(const LaunchPlan& plan, int report_fd, int lock_fd) {
+  ::close(lock_fd);  // the flock stays with Spaceport
+  ::setsid();
+  const pid_t monitor = ::fork();
+  if (monitor != 0) ::_exit(monitor < 0 ? 1 : 0);
+
+  const pid_t build = ::fork();
+  if (build == 0) {
+    ::setpgid(0, 0);
+    ::dup2(plan.null_fd, 0);
+    ::dup2(plan.log_fd, 1);
+    ::dup2(plan.log_fd, 2);
+    CloseFrom(3);
+    ::execvpe(plan.argv[0], plan.argv.data(), plan.envp.data());
+    const char* why = "spaceport: cannot run the build command: ";
+    WriteAll(2, why, std::strlen(why));
+    WriteAll(2, plan.argv[0], std::strlen(plan.argv[0]));
+    const char* tail = ": exec failed\n";
+    WriteAll(2, tail, std::strlen(tail));
+    ::_exit(127);
+  }
+  if (build > 0) ::setpgid(build, build);  // also here, so kill(-build) works at once
+
+  const int64_t pids[2] = {build, ::getpid()};
+  WriteAll(report_fd, reinterpret_cast<const char*>(pids), sizeof pids);
+  ::dup2(plan.null_fd, 0);
+  ::dup2(plan.null_fd, 1);
+  ::dup2(plan.null_fd, 2);
+  CloseFrom(3);
+  if (build < 0) ::_exit(1);
+  RunMonitor(plan, build);
+}
+
+// --- the parent side ---
+
+std::string NowRfc3339(const Clock& clock) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(clock.Now());
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool ReadAll(int fd, char* data, size_t size) {
+  while (size > 0) {
+    const ssize_t n = ::read(fd, data, size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& log_path,
+                              const std::string& exit_path, int64_t timeout_ms, int64_t grace_ms) {
+  LaunchPlan plan;
+  const PlaceholderValues values{request.version, request.Image(), request.build_id};
+  for (const std::string& arg : request.spec.command->run) {
+    auto rendered = RenderPlaceholders(arg, values);
+    if (!rendered.ok()) return rendered.status();
+    plan.argv_storage.push_back(std::move(*rendered));
+  }
+  const std::pair<std::string, std::string> ours[] = {{"IMAGE", request.Image()},
+                                                      {"VERSION", request.version},
+                                                      {"REPOSITORY", request.repository},
+                                                      {"BUILD_ID", request.build_id}};
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    std::string_view entry(*e);
+    bool replaced = false;
+    for (const auto& [name, value] : ours) {
+      replaced = replaced || entry.starts_with(name + "=");
+    }
+    if (!replaced) plan.env_storage.emplace_back(entry);
+  }
+  for (const auto& [name, value] : ours) plan.env_storage.push_back(name + "=" + value);
+  for (std::string& a : plan.argv_storage) plan.argv.push_back(a.data());
+  plan.argv.push_back(nullptr);
+  for (std::string& e : plan.env_storage) plan.envp.push_back(e.data());
+  plan.envp.push_back(nullptr);
+  plan.exit_path = exit_path;
+  plan.exit_temp_path = exit_path + ".tmp";
+  plan.timeout_ms = timeout_ms;
+  plan.grace_ms = grace_ms;
+  plan.log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (plan.log_fd < 0) return Internal("cannot open build log " + log_path + ": " + std::strerror(errno));
+  plan.null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (plan.null_fd < 0) {
+    ::close(plan.log_fd);
+    return Internal(std::string("cannot open /dev/null: ") + std::strerror(errno));
+  }
+  return plan;
+}
+
+}  // namespace
+
+std::string TailOfFile(const std::filesystem::path& path, size_t lines) {
+  constexpr std::streamoff kMaxRead = 256 * 1024;
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) return "";
+  const std::streamoff size = in.tellg();
+  const std::streamoff start = size > kMaxRead ? size - kMaxRead : 0;
+  in.seekg(start);
+  std::string text(static_cast<size_t>(size - start), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  size_t begin = text.size();
+  for (size_t seen = 0; begin > 0; --begin) {
+    if (text[begin - 1] == '\n' && ++seen == lines) break;
+  }
+  return text.substr(begin);
+}
+
+CommandBuilder::CommandBuilder(std::filesystem::path state_dir, Clock& clock,
+                               CommandBuilderOptions options)
+    : locks_(std::move(state_dir)), clock_(clock), options_(options) {}
+
+BuildHandle CommandBuilder::HandleFor(const std::string& key, const BuildLockRecord& record) const {
+  return BuildHandle{std::string(kCommandBackend), key, record.log_path};
+}
+
+Result<std::optional<BuildHandle>> CommandBuilder::Find(const BuildRequest& request) {
+  const std::string key = BuildLockKey(request.Image());
+  auto record = locks_.Read(key);
+  if (!record.ok()) return record.status();
+  if (!*record) return std::optional<BuildHandle>();
+  return std::optional<BuildHandle>(HandleFor(key, **record));
+}
+
+Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
+  if (!request.spec.command || request.spec.command->run.empty()) {
+    return InvalidArgument("the build of " + request.Image() + " has no command to run");
+  }
+  const std::string key = BuildLockKey(request.Image());
+  auto held = locks_.Lock(key);
+  if (!held.ok()) return held.status();
+  auto existing = locks_.Read(key);
+  if (!existing.ok()) return existing.status();
+  if (*existing && Inspect(**existing).liveness == BuildLiveness::kInFlight) {
+    return HandleFor(key, **existing);  // never two builds of one image version
+  }
+
+  const int64_t timeout_seconds = request.spec.command->timeout.seconds > 0
+                                      ? request.spec.command->timeout.seconds
+                                      : options_.default_timeout.count();
+  const std::string log_path = locks_.LogPath(key).string();
+  std::error_code ignored;
+  std::filesystem::remove(locks_.ExitPath(key), ignored);
+  auto plan = PlanLaunch(request, log_path, locks_.ExitPath(key).string(), timeout_seconds * 1000,
+                         options_.kill_grace.count());
+  if (!plan.ok()) return plan.status();
+
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) {
+    ::close(plan->log_fd);
+    ::close(plan->null_fd);
+    return Internal(std::string("cannot create a pipe: ") + std::strerror(errno));
+  }
+  const pid_t first = ::fork();
+  if (first == 0) {
+    ::close(report[0]);
+    LaunchDetached(*plan, report[1], held->fd());
+  }
+  ::close(report[1]);
+  ::close(plan->log_fd);
+  ::close(plan->null_fd);
+  if (first < 0) {
+    ::close(report[0]);
+    return Internal(std::string("cannot fork: ") + std::strerror(errno));
+  }
+  int64_t pids[2] = {0, 0};
+  const bool reported = ReadAll(report[0], reinterpret_cast<char*>(pids), sizeof pids);
+  ::close(report[0]);
+  int ignored_status = 0;
+  while (::waitpid(first, &ignored_status, 0) < 0 && errno == EINTR) {
+  }
+  if (!reported || pids[0] <= 0) {
+    return Internal("the build of " + request.Image() + " could not be started");
+  }
+
+  BuildLockRecord record;
+  record.pid = pids[0];
+  record.start_time = ProcessStartTime(static_cast<pid_t>(pids[0])).value_or(0);
+  record.monitor_pid = pids[1];
+  record.monitor_start_time = ProcessStartTime(static_cast<pid_t>(pids[1])).value_or(0);
+  record.build_id = request.build_id;
+  record.image = request.Image();
+  record.log_path = log_path;
+  record.started_at = NowRfc3339(clock_);
+  record.timeout_seconds = timeout_seconds;
+  if (Status s = locks_.Write(key, record); !s.ok()) return s;
+  return HandleFor(key, record);
+}
+
+Result<BuildState> CommandBuilder::Poll(const BuildRequest& request, const BuildHandle& handle) {
+  const std::string& key = handle.id;
+  auto held = locks_.Lock(key);
+  if (!held.ok()) return held.status();
+  auto record = locks_.Read(key);
+  if (!record.ok()) return record.status();
+  if (!*record) return NotFound("no command build of " + request.Image() + " is recorded");
+
+  BuildInspection inspection = Inspect(**record);
+  if (inspection.liveness == BuildLiveness::kDisappeared) {
+    // The monitor may have written its result between reading the record and looking at /proc.
+    record = locks_.Read(key);
+    if (!record.ok()) return record.status();
+    inspection = Inspect(**record);
+  }
+  BuildState state;
+  state.url = (*record)->log_path;
+  state.output_tail = TailOfFile((*record)->log_path, options_.tail_lines);
+  switch (inspection.liveness) {
+    case BuildLiveness::kInFlight:
+      state.phase = BuildPhase::kInProgress;
+      state.message = "the build command is running (pid " + std::to_string((*record)->pid) + ")";
+      break;
+    case BuildLiveness::kFinished: {
+      BuildExit exit = *inspection.exit;
+      state.phase = exit.success() ? BuildPhase::kSucceeded : BuildPhase::kFailed;
+      state.message = "the build command " + exit.Describe();
+      if (exit.kind == BuildExit::Kind::kTimedOut) {
+        state.message += " (" + std::to_string((*record)->timeout_seconds) + " s)";
+      }
+      if (!(*record)->exit_recorded) {  // fold the monitor's result into the record, once
+        BuildLockRecord finished = **record;
+        finished.exit = exit;
+        if (Status s = locks_.Write(key, finished); !s.ok()) return s;
+      }
+      break;
+    }
+    case BuildLiveness::kDisappeared:
+      state.phase = BuildPhase::kFailed;
+      state.message = "build process disappeared (pid " + std::to_string((*record)->pid) +
+                      " is gone and left no result)";
+      break;
+  }
+  return state;
+}
+
+}  // namespace spaceport::act

@@ -1,0 +1,61 @@
+#include "act/builds_in_flight.h"
+
+#include <ostream>
+
+#include "plan/plan_image.h"
+
+namespace spaceport::act {
+
+std::string BackendOf(const spec::BuildSpec& build) {
+  if (build.github_actions) return std::string(kGithubActionsBackend);
+  if (build.command) return std::string(kCommandBackend);
+  return "";
+}
+
+BuildRequest RequestFor(const spec::SpaceDeployment& d, const std::string& version) {
+  BuildRequest r;
+  r.repository = d.image.repository;
+  r.version = version;
+  r.build_id = plan::BuildId(d.Key(), d.image.repository, version);
+  if (d.image.build) r.spec = *d.image.build;
+  return r;
+}
+
+int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
+                  const std::map<std::string, Builder*>& builders, observe::Observation& observation,
+                  std::ostream& err) {
+  int failures = 0;
+  for (const spec::SpaceDeployment& d : desired) {
+    if (d.suspend || !d.image.build || !d.image.version) continue;
+    auto repo = observation.repositories.find(d.image.repository);
+    if (repo == observation.repositories.end()) continue;          // unobserved: nothing to decide
+    if (repo->second.tags.count(*d.image.version)) continue;      // the image exists
+    auto builder = builders.find(BackendOf(*d.image.build));
+    if (builder == builders.end() || builder->second == nullptr) continue;
+    const BuildRequest request = RequestFor(d, *d.image.version);
+    auto handle = builder->second->Find(request);
+    if (!handle.ok()) {
+      err << "spaceport: build of " << request.Image() << ": cannot look for it: "
+          << handle.status().message() << '\n';
+      ++failures;
+      continue;
+    }
+    if (!handle->has_value()) continue;
+    auto state = builder->second->Poll(request, **handle);
+    if (!state.ok()) {
+      err << "spaceport: build of " << request.Image() << ": " << state.status().message() << '\n';
+      ++failures;
+      continue;
+    }
+    observe::BuildInFlight b;
+    b.repository = d.image.repository;
+    b.version = *d.image.version;
+    b.id = (*handle)->id;
+    b.url = state->url.empty() ? (*handle)->url : state->url;
+    b.state = std::string(BuildPhaseName(state->phase));
+    observation.builds.push_back(std::move(b));
+  }
+  return failures;
+}
+
+}  // namespace spaceport::act

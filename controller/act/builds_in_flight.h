@@ -1,0 +1,38 @@
+// Builds in flight: the observation side of builds. It lives in act/ because the Builders that can
+// find a build again (act/builder.h) live here; observe/ stays free of act/.
+//
+// For every deployment whose pinned version is missing from an observed repository and whose spec
+// says how to build it, the matching Builder looks for the build in the world (GitHub: the run
+// whose title shows the BuildID; command: the lock record whose process is checked). A build found
+// is recorded in Observation.builds with its state, so the planner follows it (AwaitBuild) instead
+// of starting a second one, or stalls on a failed one (BuildFailed) instead of retrying hot.
+//
+//   std::map<std::string, act::Builder*> builders = {{"command", &command_builder}};
+//   ObserveBuilds(loaded.deployments, builders, observation, std::cerr);
+#pragma once
+
+#include <iosfwd>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "act/builder.h"
+#include "observe/observation.h"
+#include "spec/types.h"
+
+namespace spaceport::act {
+
+// The backend a build spec uses: kGithubActionsBackend or kCommandBackend ("" when none).
+std::string BackendOf(const spec::BuildSpec& build);
+
+// The request for building `version` of a deployment's image (build id as the planner makes it).
+BuildRequest RequestFor(const spec::SpaceDeployment& deployment, const std::string& version);
+
+// Adds the builds found to observation.builds. Returns the number of lookups that failed (each
+// printed to `err`); a failed lookup records nothing, so the planner may plan a BuildImage, whose
+// Start in turn refuses a second build of a version already being built.
+int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
+                  const std::map<std::string, Builder*>& builders, observe::Observation& observation,
+                  std::ostream& err);
+
+}  // namespace spaceport::act
