@@ -58,4 +58,27 @@ int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
   return failures;
 }
 
+std::vector<std::string> OutputLines(std::string_view tail) {
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < tail.size();) {
+    size_t nl = tail.find('\n', at);
+    lines.emplace_back(tail.substr(at, nl == std::string_view::npos ? std::string_view::npos : nl - at));
+    at = nl == std::string_view::npos ? tail.size() : nl + 1;
+  }
+  return lines;
+}
+
+std::optional<BuildState> LastBuildState(const spec::SpaceDeployment& d,
+                                         const std::map<std::string, Builder*>& builders) {
+  if (!d.image.build || !d.image.version) return std::nullopt;
+  auto builder = builders.find(BackendOf(*d.image.build));
+  if (builder == builders.end() || builder->second == nullptr) return std::nullopt;
+  const BuildRequest request = RequestFor(d, *d.image.version);
+  auto handle = builder->second->Find(request);
+  if (!handle.ok() || !handle->has_value()) return std::nullopt;
+  auto state = builder->second->Poll(request, **handle);
+  if (!state.ok()) return std::nullopt;
+  return *state;
+}
+
 }  // namespace spaceport::act

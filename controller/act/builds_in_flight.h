@@ -13,6 +13,7 @@
 
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,5 +35,13 @@ BuildRequest RequestFor(const spec::SpaceDeployment& deployment, const std::stri
 int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
                   const std::map<std::string, Builder*>& builders, observe::Observation& observation,
                   std::ostream& err);
+
+// A build's output tail as lines, for reports.
+std::vector<std::string> OutputLines(std::string_view tail);
+
+// The state of the build of the deployment's pinned version, when one can be found: what a
+// report shows for a deployment stalled on a failed build (its URL and output tail).
+std::optional<BuildState> LastBuildState(const spec::SpaceDeployment& deployment,
+                                         const std::map<std::string, Builder*>& builders);
 
 }  // namespace spaceport::act

@@ -216,12 +216,7 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
     if (state->phase == BuildPhase::kFailed) {
       out.reason = "BuildFailed";
       out.result = state->url;
-      std::string tail = state->output_tail;
-      for (size_t at = 0; at < tail.size();) {
-        size_t nl = tail.find('\n', at);
-        out.log_tail.push_back(tail.substr(at, nl == std::string::npos ? std::string::npos : nl - at));
-        at = nl == std::string::npos ? tail.size() : nl + 1;
-      }
+      out.log_tail = OutputLines(state->output_tail);
       return FailedPrecondition("build of " + image + " failed" +
                                 (state->message.empty() ? "" : ": " + state->message) +
                                 (state->url.empty() ? "" : " (" + state->url + ")"));

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "act/builds_in_flight.h"
 #include "act/executor.h"
 #include "base/json.h"
 #include "cli/commands.h"
@@ -93,6 +94,20 @@ Json OutcomesToJson(const act::ExecutionReport& report) {
   return out;
 }
 
+// The output tail of the failed build a deployment is stalled on, so every report of the stall
+// shows why, not only the apply that ran the build.
+void PrintBuildTail(const std::string& key, const std::vector<spec::SpaceDeployment>& desired,
+                    World& world) {
+  for (const spec::SpaceDeployment& d : desired) {
+    if (d.Key() != key) continue;
+    std::optional<act::BuildState> state = act::LastBuildState(d, world.builders);
+    if (!state) return;
+    for (const std::string& line : act::OutputLines(state->output_tail))
+      std::cerr << "  | " << line << '\n';
+    return;
+  }
+}
+
 int RunApply(const ApplyOptions& options) {
   const spec::LoadResult loaded = spec::LoadPaths(options.paths);
   std::cerr << report::RenderDiagnostics(loaded.diagnostics);
@@ -152,6 +167,7 @@ int RunApply(const ApplyOptions& options) {
       std::cerr << "spaceport apply: " << d.key << " is stalled (" << d.reason << ")";
       for (const std::string& note : d.notes) std::cerr << "; " << note;
       std::cerr << '\n';
+      if (d.reason == "BuildFailed") PrintBuildTail(d.key, loaded.deployments, *world);
     }
     if (d.state == plan::DeploymentState::kDrifted) warn_drift = true;
   }

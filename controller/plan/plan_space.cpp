@@ -121,9 +121,11 @@ class SpacePlanner {
                  " does not exist; set create: true to let Spaceport create it");
       return false;
     }
+    // Created only once the image it will run exists: a failed build must not leave an empty
+    // Space behind (the wrapper action waits for the build, so waiting for it is enough).
     create_ = Add(ActionKind::kCreateSpace,
-                  {{"sdk", "docker"}, {"private", space_.is_private ? "true" : "false"}}, {},
-                  "Space does not exist");
+                  {{"sdk", "docker"}, {"private", space_.is_private ? "true" : "false"}},
+                  {in_.wrapper_action}, "Space does not exist");
     return true;
   }
 
