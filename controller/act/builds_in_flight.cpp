@@ -12,6 +12,17 @@ std::string BackendOf(const spec::BuildSpec& build) {
   return "";
 }
 
+std::string BuilderKey(const spec::BuildSpec& build) {
+  if (build.github_actions && build.github_actions->token) {
+    const spec::SecretSource& t = *build.github_actions->token;
+    if (t.from_env) return std::string(kGithubActionsBackend) + ":env:" + *t.from_env;
+    if (t.secret_key_ref)
+      return std::string(kGithubActionsBackend) + ":secret:" + t.secret_key_ref->name + "/" +
+             t.secret_key_ref->key;
+  }
+  return BackendOf(build);
+}
+
 BuildRequest RequestFor(const spec::SpaceDeployment& d, const std::string& version) {
   BuildRequest r;
   r.repository = d.image.repository;
@@ -30,7 +41,7 @@ int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
     auto repo = observation.repositories.find(d.image.repository);
     if (repo == observation.repositories.end()) continue;          // unobserved: nothing to decide
     if (repo->second.tags.count(*d.image.version)) continue;      // the image exists
-    auto builder = builders.find(BackendOf(*d.image.build));
+    auto builder = builders.find(BuilderKey(*d.image.build));
     if (builder == builders.end() || builder->second == nullptr) continue;
     const BuildRequest request = RequestFor(d, *d.image.version);
     auto handle = builder->second->Find(request);
@@ -71,7 +82,7 @@ std::vector<std::string> OutputLines(std::string_view tail) {
 std::optional<BuildState> LastBuildState(const spec::SpaceDeployment& d,
                                          const std::map<std::string, Builder*>& builders) {
   if (!d.image.build || !d.image.version) return std::nullopt;
-  auto builder = builders.find(BackendOf(*d.image.build));
+  auto builder = builders.find(BuilderKey(*d.image.build));
   if (builder == builders.end() || builder->second == nullptr) return std::nullopt;
   const BuildRequest request = RequestFor(d, *d.image.version);
   auto handle = builder->second->Find(request);

@@ -25,6 +25,9 @@ namespace spaceport::act {
 
 // The backend a build spec uses: kGithubActionsBackend or kCommandBackend ("" when none).
 std::string BackendOf(const spec::BuildSpec& build);
+// Which Builder serves it: the backend name, or for a githubActions build with its own token
+// "githubActions:env:NAME" / "githubActions:secret:NAME/KEY" (one GitHub client per token).
+std::string BuilderKey(const spec::BuildSpec& build);
 
 // The request for building `version` of a deployment's image (build id as the planner makes it).
 BuildRequest RequestFor(const spec::SpaceDeployment& deployment, const std::string& version);

@@ -185,11 +185,12 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
   if (d == ctx.deployments.end() || !d->second->image.build)
     return Internal("build action for a deployment without a build section");
   const spec::SpaceDeployment& deployment = *d->second;
-  auto builder = deps_.builders.find(BackendOf(*deployment.image.build));
+  auto builder = deps_.builders.find(BuilderKey(*deployment.image.build));
   if (builder == deps_.builders.end() || builder->second == nullptr) {
     out.reason = "BuildFailed";
     return FailedPrecondition("no " + BackendOf(*deployment.image.build) +
-                              " build backend is configured (for githubActions: GITHUB_TOKEN)");
+                              " build backend is configured (githubActions needs GITHUB_TOKEN or "
+                              "the build's token)");
   }
   const std::string image = Param(a, "image");
   const BuildRequest request = RequestFor(deployment, image.substr(image.rfind(':') + 1));

@@ -8,6 +8,7 @@
 #include "act/builds_in_flight.h"
 #include "base/clock.h"
 #include "observe/hub_observer.h"
+#include "observe/secret_source.h"
 #include "observe/registry_observer.h"
 #include "report/diagnostics.h"
 #include "runtime/state_dir.h"
@@ -82,9 +83,46 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   return world;
 }
 
+namespace {
+
+// A GitHub client and builder for each githubActions build that names its own token.
+void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment>& desired,
+                           std::ostream& err) {
+  for (const spec::SpaceDeployment& d : desired) {
+    if (!d.image.build || !d.image.build->github_actions || !d.image.build->github_actions->token)
+      continue;
+    const std::string key = act::BuilderKey(*d.image.build);
+    if (world.builders.count(key)) continue;
+    std::optional<std::string> token =
+        observe::ResolveSecretValue(*d.image.build->github_actions->token, world.env);
+    if (!token) {
+      err << "spaceport: " << d.Key() << ": the build token (" << key.substr(key.find(':') + 1)
+          << ") is not available; its builds cannot run\n";
+      continue;
+    }
+    auto config = github::ConfigFromEnvironment(world.env, *token);
+    if (!config.ok()) {
+      err << "spaceport: " << d.Key() << ": GitHub: " << config.status().message() << '\n';
+      continue;
+    }
+    auto client = github::GithubClient::Create(*config, RealClock::Instance());
+    if (!client.ok()) {
+      err << "spaceport: " << d.Key() << ": GitHub client: " << client.status().message() << '\n';
+      continue;
+    }
+    world.github_clients.push_back(std::move(*client));
+    world.builder_store.push_back(std::make_unique<act::GithubActionsBuilder>(
+        *world.github_clients.back(), RealClock::Instance()));
+    world.builders[key] = world.builder_store.back().get();
+  }
+}
+
+}  // namespace
+
 bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
                   observe::Observation& observation, std::ostream& err) {
   bool complete = true;
+  AddDeploymentBuilders(world, desired, err);
   observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation);
   for (const observe::RepositoryProblem& p : images.problems) {
     err << "spaceport: " << p.repository << ": not observed (" << p.reason

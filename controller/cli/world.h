@@ -33,6 +33,7 @@ struct World {
   std::unique_ptr<hub::HubClient> hub;
   std::unique_ptr<http::Transport> health_transport;  // plain transport for Space health checks
   std::unique_ptr<github::GithubClient> github;        // when GITHUB_TOKEN / GITHUB_API_URL is set
+  std::vector<std::unique_ptr<github::GithubClient>> github_clients;  // per-deployment tokens
   std::vector<std::unique_ptr<act::Builder>> builder_store;
   std::map<std::string, act::Builder*> builders;       // by backend name
   std::string state_dir;

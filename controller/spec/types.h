@@ -30,12 +30,25 @@ struct Duration {
   std::string text;  // as written (or as defaulted), for reports
 };
 
+struct SecretKeyRef {
+  std::string name;  // Kubernetes Secret name (same namespace)
+  std::string key;
+};
+
+// Exactly one source is set after validation.
+struct SecretSource {
+  std::optional<SecretKeyRef> secret_key_ref;
+  std::optional<std::string> from_env;  // environment variable of the controller
+};
+
 struct GithubActionsBuild {
   std::string repository;  // OWNER/REPO
   std::string workflow;    // file name (docker.yml) or numeric id
   std::string ref;         // branch or tag to run on
   // Workflow inputs; values may use {{ .Version }}, {{ .Image }} and {{ .BuildID }}.
   std::map<std::string, std::string> inputs;
+  // This deployment's GitHub token; unset: the controller's (GITHUB_TOKEN).
+  std::optional<SecretSource> token;
 };
 
 struct CommandBuild {
@@ -60,17 +73,6 @@ struct WrapperSpec {
   std::vector<std::string> platforms;                   // default {"amd64"}
   std::vector<std::pair<std::string, std::string>> env; // ordered; default HOST, PORT
   int port = 7860;
-};
-
-struct SecretKeyRef {
-  std::string name;  // Kubernetes Secret name (same namespace)
-  std::string key;
-};
-
-// Exactly one source is set after validation.
-struct SecretSource {
-  std::optional<SecretKeyRef> secret_key_ref;
-  std::optional<std::string> from_env;  // environment variable of the controller
 };
 
 struct HealthSpec {

@@ -58,4 +58,9 @@ void ValidateWrapper(DiagnosticSink& sink, const yaml::Node& node, const std::st
 void ValidateSpaces(DiagnosticSink& sink, const yaml::Node& node, const std::string& path,
                     std::vector<SpaceSpec>* out, std::vector<SpaceIdUse>* ids);
 
+// One secret's source (a Space secret, a build token): exactly one of secretKeyRef and fromEnv.
+// `name` names it in messages. nullopt after any error.
+std::optional<SecretSource> ReadSecretSource(DiagnosticSink& sink, const yaml::Node& node,
+                                             const std::string& path, const std::string& name);
+
 }  // namespace spaceport::spec

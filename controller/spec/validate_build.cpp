@@ -15,7 +15,7 @@ void CheckPlaceholdersIn(DiagnosticSink& sink, std::string_view text, yaml::Mark
 GithubActionsBuild ReadGithubActions(DiagnosticSink& sink, const yaml::Node& node,
                                      const std::string& path) {
   GithubActionsBuild out = DefaultGithubActionsBuild();
-  MapReader gha(sink, node, path, {"repository", "workflow", "ref", "inputs"});
+  MapReader gha(sink, node, path, {"repository", "workflow", "ref", "inputs", "token"});
   if (!gha.is_mapping()) return out;
 
   if (const yaml::Node* repository = gha.Require("repository")) {
@@ -38,6 +38,8 @@ GithubActionsBuild ReadGithubActions(DiagnosticSink& sink, const yaml::Node& nod
       out.ref = *text;
     }
   }
+  if (const yaml::Node* token = gha.Get("token"))
+    out.token = ReadSecretSource(sink, *token, gha.PathOf("token"), "token");
   if (const yaml::Node* inputs = gha.Get("inputs")) {
     if (auto map = ReadScalarMap(sink, *inputs, gha.PathOf("inputs"))) {
       for (const ScalarEntry& input : *map) {

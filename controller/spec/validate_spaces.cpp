@@ -61,39 +61,6 @@ std::optional<SecretKeyRef> ReadSecretKeyRef(DiagnosticSink& sink, const yaml::N
   return out;
 }
 
-// One secret's source: exactly one of secretKeyRef and fromEnv. nullopt after any error.
-std::optional<SecretSource> ReadSecretSource(DiagnosticSink& sink, const yaml::Node& node,
-                                             const std::string& path, const std::string& name) {
-  const int errors_before = sink.error_count();
-  MapReader source(sink, node, path, {"secretKeyRef", "fromEnv"});
-  if (!source.is_mapping()) return std::nullopt;
-  const yaml::Entry* ref = source.Find("secretKeyRef");
-  const yaml::Entry* env = source.Find("fromEnv");
-  if (ref != nullptr && env != nullptr) {
-    sink.Error(
-        node.mark, path,
-        "secret " + Quote(name) + " has two sources; set exactly one of secretKeyRef and fromEnv");
-    return std::nullopt;
-  }
-  if (ref == nullptr && env == nullptr) {
-    // With other keys in it, the unknown-field error already says what is wrong.
-    if (node.entries.empty()) sink.Error(node.mark, path, NoSource(name));
-    return std::nullopt;
-  }
-  SecretSource out;
-  if (ref != nullptr) {
-    if (const yaml::Node* value = source.Require("secretKeyRef")) {
-      out.secret_key_ref = ReadSecretKeyRef(sink, *value, source.PathOf("secretKeyRef"));
-    }
-  } else if (auto variable = source.String("fromEnv", Need::kRequired)) {
-    if (auto why = CheckEnvName(*variable)) {
-      sink.Error(env->value->mark, source.PathOf("fromEnv"), *why);
-    }
-    out.from_env = *variable;
-  }
-  if (sink.error_count() != errors_before) return std::nullopt;
-  return out;
-}
 
 void ReadSecrets(DiagnosticSink& sink, const yaml::Node& node, const std::string& path,
                  SpaceSpec* out) {
@@ -226,6 +193,40 @@ std::optional<SpaceSpec> ReadSpace(DiagnosticSink& sink, const yaml::Node& node,
 }
 
 }  // namespace
+
+// One secret's source: exactly one of secretKeyRef and fromEnv. nullopt after any error.
+std::optional<SecretSource> ReadSecretSource(DiagnosticSink& sink, const yaml::Node& node,
+                                             const std::string& path, const std::string& name) {
+  const int errors_before = sink.error_count();
+  MapReader source(sink, node, path, {"secretKeyRef", "fromEnv"});
+  if (!source.is_mapping()) return std::nullopt;
+  const yaml::Entry* ref = source.Find("secretKeyRef");
+  const yaml::Entry* env = source.Find("fromEnv");
+  if (ref != nullptr && env != nullptr) {
+    sink.Error(
+        node.mark, path,
+        "secret " + Quote(name) + " has two sources; set exactly one of secretKeyRef and fromEnv");
+    return std::nullopt;
+  }
+  if (ref == nullptr && env == nullptr) {
+    // With other keys in it, the unknown-field error already says what is wrong.
+    if (node.entries.empty()) sink.Error(node.mark, path, NoSource(name));
+    return std::nullopt;
+  }
+  SecretSource out;
+  if (ref != nullptr) {
+    if (const yaml::Node* value = source.Require("secretKeyRef")) {
+      out.secret_key_ref = ReadSecretKeyRef(sink, *value, source.PathOf("secretKeyRef"));
+    }
+  } else if (auto variable = source.String("fromEnv", Need::kRequired)) {
+    if (auto why = CheckEnvName(*variable)) {
+      sink.Error(env->value->mark, source.PathOf("fromEnv"), *why);
+    }
+    out.from_env = *variable;
+  }
+  if (sink.error_count() != errors_before) return std::nullopt;
+  return out;
+}
 
 void ValidateSpaces(DiagnosticSink& sink, const yaml::Node& node, const std::string& path,
                     std::vector<SpaceSpec>* out, std::vector<SpaceIdUse>* ids) {

@@ -63,7 +63,8 @@ act::BuildRequest Request(std::string workflow, std::string repository, std::str
   request.build_id = std::move(build_id);
   request.spec.github_actions = spec::GithubActionsBuild{
       "alice/app", std::move(workflow), "main",
-      {{"version", "{{ .Version }}"}, {"image", "{{ .Image }}"}, {"build_id", "{{ .BuildID }}"}}};
+      {{"version", "{{ .Version }}"}, {"image", "{{ .Image }}"}, {"build_id", "{{ .BuildID }}"}},
+      {}};
   return request;
 }
 

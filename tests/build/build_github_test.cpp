@@ -28,7 +28,7 @@ act::BuildRequest Request(std::map<std::string, std::string> inputs = {
   request.version = "v1.2.0";
   request.build_id = kBuildId;
   request.spec.github_actions = spec::GithubActionsBuild{"alice/app", "docker.yml", "main",
-                                                         std::move(inputs)};
+                                                         std::move(inputs), {}};
   return request;
 }
 

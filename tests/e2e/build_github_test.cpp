@@ -60,5 +60,28 @@ TEST_F(GithubBackend, ASecondApplyDispatchesNothing) {
   EXPECT_TRUE(WriteRequests(Stats()).empty()) << RouteBreakdown(Stats());
 }
 
+// A deployment may carry its own GitHub token (githubActions.token) instead of the controller's
+// GITHUB_TOKEN: the dispatch then authenticates with it, and without it nothing is dispatched.
+TEST_F(GithubBackend, ABuildWithItsOwnTokenDispatchesWithThatToken) {
+  StartGithub(WriteBuildScript("push.sh", BuildScript::Push("INPUT_VERSION")));
+  ASSERT_FALSE(HasFailure());
+  const auto desired = WriteDesired(
+      "desired", BuildDeployment("v2.0.0", GithubBuild() +
+                                               "        token: {fromEnv: E2E_APP_GITHUB_TOKEN}\n"));
+  const std::string api = "GITHUB_API_URL=" + GithubEnv()[1].substr(GithubEnv()[1].find('=') + 1);
+
+  TimedResult without = ApplyWith(desired, {api});
+  EXPECT_EQ(without.exit_code, 2) << Describe(without);
+  EXPECT_EQ(GithubRuns().size(), 0u) << "no token, no dispatch: " << GithubRuns().Dump();
+
+  const std::string token = GithubEnv()[0].substr(GithubEnv()[0].find('=') + 1);
+  TimedResult applied = ApplyWith(desired, {api, "E2E_APP_GITHUB_TOKEN=" + token});
+  ASSERT_EQ(applied.exit_code, 0) << Describe(applied);
+  EXPECT_EQ(GithubRuns().size(), 1u) << GithubRuns().Dump();
+  EXPECT_EQ(applied.out.find(token), std::string::npos) << "the token leaked into the output";
+  EXPECT_EQ(applied.err.find(token), std::string::npos) << "the token leaked into the output";
+  ExpectRunningOnWrapperOf("v2.0.0");
+}
+
 }  // namespace
 }  // namespace spaceport::e2e

@@ -122,7 +122,7 @@ inline DeploymentMod WithSemver(std::string range) {
 inline DeploymentMod WithGithubBuild() {
   return [](spec::SpaceDeployment& d) {
     d.image.build.emplace().github_actions =
-        spec::GithubActionsBuild{"o/app", "docker.yml", "main", {{"version", "{{ .Version }}"}}};
+        spec::GithubActionsBuild{"o/app", "docker.yml", "main", {{"version", "{{ .Version }}"}}, {}};
   };
 }
 inline DeploymentMod WithCommandBuild() {
