@@ -8,62 +8,11 @@
 # node_modules is missing. Fails (never skips) when node or npm is missing. The emulator is
 # started on a free loopback port and stopped by its PID when this script exits.
 set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$here/../support/fidelity.sh"
 
-script="${BASH_SOURCE[0]}"
-[[ "$script" == */* ]] || script="./$script"
-here="$(cd "${script%/*}" && pwd)"
-emulator="${1:-}"
-
-fail() {
-  echo "hub-fidelity: $*" >&2
-  exit 1
-}
-
-[[ -n "$emulator" ]] || fail "usage: run.sh PATH/TO/hub-emulator"
-[[ -x "$emulator" ]] || fail "$emulator is not an executable (build the hub-emulator target first)"
-for tool in node npm; do
-  command -v "$tool" >/dev/null 2>&1 ||
-    fail "$tool is not installed: the fidelity suite needs Node.js 20+ and npm (run scripts/setup)"
-done
-node_major="$(node -p 'process.versions.node.split(".")[0]')"
-(( node_major >= 20 )) || fail "Node.js $(node --version) is too old: the suite needs 20 or newer"
-
-if [[ ! -d "$here/node_modules/@huggingface/hub" ]]; then
-  (cd "$here" && npm ci --silent --no-audit --no-fund) || fail "npm ci failed (is the npm registry reachable?)"
-fi
-
-workdir="$(mktemp -d)"
-emulator_pid=""
-cleanup() {
-  if [[ -n "$emulator_pid" ]]; then
-    kill "$emulator_pid" 2>/dev/null || true
-    wait "$emulator_pid" 2>/dev/null || true
-  fi
-  rm -rf "$workdir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
+fidelity_init hub-fidelity "$here" @huggingface/hub "${1:-}"
 token="hf_fidelity_alice_token"
-"$emulator" --port 0 --token "$token:alice:fidelity-org" \
-  --build-seconds 30 --start-seconds 30 --assume-unmapped-images --verbose \
-  >"$workdir/stdout" 2>"$workdir/stderr" &
-emulator_pid=$!
-
-endpoint=""
-for _ in $(seq 1 100); do
-  endpoint="$(sed -n 's/^listening on //p' "$workdir/stdout")"
-  [[ -n "$endpoint" ]] && break
-  kill -0 "$emulator_pid" 2>/dev/null || { cat "$workdir/stderr" >&2; fail "the emulator exited early"; }
-  sleep 0.1
-done
-[[ -n "$endpoint" ]] || fail "the emulator did not print its address within 10 s"
-
-status=0
-(cd "$here" && HF_ENDPOINT="$endpoint" HF_TOKEN="$token" node --test --test-reporter=spec hub.test.mjs) ||
-  status=$?
-if (( status != 0 )); then
-  echo "--- emulator requests (last 60) ---" >&2
-  tail -n 60 "$workdir/stderr" >&2
-fi
-exit "$status"
+fidelity_start_emulator --token "$token:alice:fidelity-org" \
+  --build-seconds 30 --start-seconds 30 --assume-unmapped-images --verbose
+fidelity_run_tests HF_ENDPOINT="$endpoint" HF_TOKEN="$token" -- hub.test.mjs
