@@ -40,14 +40,29 @@ GithubActionsBuild ReadGithubActions(DiagnosticSink& sink, const yaml::Node& nod
   }
   if (const yaml::Node* token = gha.Get("token"))
     out.token = ReadSecretSource(sink, *token, gha.PathOf("token"), "token");
-  if (const yaml::Node* inputs = gha.Get("inputs")) {
+  bool passes_build_id = false;
+  const yaml::Node* inputs = gha.Get("inputs");
+  if (inputs != nullptr) {
     if (auto map = ReadScalarMap(sink, *inputs, gha.PathOf("inputs"))) {
       for (const ScalarEntry& input : *map) {
         const std::string input_path = FieldPath(gha.PathOf("inputs"), input.name);
         CheckPlaceholdersIn(sink, input.value, input.value_mark, input_path);
         out.inputs.emplace(input.name, input.value);
+        std::string compact;
+        for (char c : input.value)
+          if (c != ' ' && c != '\t') compact += c;
+        passes_build_id = passes_build_id || compact.find("{{.BuildID}}") != std::string::npos;
       }
+    } else {
+      passes_build_id = true;  // not a mapping: already reported
     }
+  }
+  // The BuildID shown in the run's title is how a run is found again after a restart (and on
+  // servers that do not return run details); without it a second build of a version could start.
+  if (!passes_build_id) {
+    sink.Error(inputs != nullptr ? inputs->mark : node.mark, gha.PathOf("inputs"),
+               "no input passes {{ .BuildID }}; add one, e.g. build_id: \"{{ .BuildID }}\", and "
+               "show it in the workflow's run-name (examples/github/)");
   }
   return out;
 }

@@ -115,7 +115,7 @@ spec:
   image:
     repository: ghcr.io/o/app
     version: v1
-    build: {githubActions: {repository: o/app, workflow: d.yml}}
+    build: {githubActions: {repository: o/app, workflow: d.yml, inputs: {b: "{{ .BuildID }}"}}}
   spaces: [{id: o/app}]
 ---
 apiVersion: spaceport.dev/v1alpha1

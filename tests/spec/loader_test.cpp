@@ -38,7 +38,7 @@ spec:
         repository: gdtiti/grok2api
         workflow: docker.yml
         ref: release
-        inputs: {version: "{{ .Version }}", image: "{{.Image}}"}
+        inputs: {version: "{{ .Version }}", image: "{{.Image}}", id: "{{.BuildID}}"}
   wrapper:
     platforms: [amd64, arm/v7]
     env: {PORT: "8080", DEBUG: 1, HOST: "127.0.0.1"}
@@ -96,7 +96,8 @@ TEST(LoadText, ReadsEveryFieldOfAFullDocument) {
   EXPECT_EQ(gha.repository, "gdtiti/grok2api");
   EXPECT_EQ(gha.workflow, "docker.yml");
   EXPECT_EQ(gha.ref, "release");
-  EXPECT_EQ(gha.inputs, (std::map<std::string, std::string>{{"image", "{{.Image}}"},
+  EXPECT_EQ(gha.inputs, (std::map<std::string, std::string>{{"id", "{{.BuildID}}"},
+                                                            {"image", "{{.Image}}"},
                                                             {"version", "{{ .Version }}"}}));
 
   EXPECT_THAT(d.wrapper.platforms, ElementsAre("amd64", "arm/v7"));
@@ -196,7 +197,7 @@ spec:
   image:
     repository: ghcr.io/o/app
     version: "1.0"
-    build: {githubActions: {repository: o/app, workflow: "1234"}}
+    build: {githubActions: {repository: o/app, workflow: "1234", inputs: {b: "{{ .BuildID }}"}}}
   spaces: [{id: o/app}]
 )",
                                 "gha.yaml");

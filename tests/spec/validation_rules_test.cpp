@@ -226,33 +226,40 @@ const std::vector<RuleCase>& Cases() {
       {"two build backends are an error at the second",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build:\n      command: {run: [make]}\n"
-       "      githubActions: {repository: o/r, workflow: d.yml}\n",
+       "      githubActions: {repository: o/r, workflow: d.yml, inputs: {b: \"{{ .BuildID }}\"}}\n",
        {"t.yaml:11:7: spec.image.build.githubActions: set exactly one build backend, not both "
         "githubActions and command"}},
       {"githubActions needs a workflow",
        "    version: v1.0.0\n",
-       "    version: v1.0.0\n    build: {githubActions: {repository: o/r}}\n",
+       "    version: v1.0.0\n    build: {githubActions: {repository: o/r, inputs: {b: \"{{ .BuildID }}\"}}}\n",
        {"t.yaml:9:28: spec.image.build.githubActions: missing required field \"workflow\""}},
       {"a workflow path is refused",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build: {githubActions: {repository: o/r, "
-       "workflow: .github/workflows/d.yml}}\n",
+       "workflow: .github/workflows/d.yml, inputs: {b: \"{{ .BuildID }}\"}}}\n",
        {"t.yaml:9:56: spec.image.build.githubActions.workflow: \".github/workflows/d.yml\" is "
         "not a workflow file name (such as \"docker.yml\", without its folder) or a numeric "
         "workflow id"}},
       {"a GitHub repository must be OWNER/REPO",
        "    version: v1.0.0\n",
-       "    version: v1.0.0\n    build: {githubActions: {repository: grok2api, workflow: d.yml}}\n",
+       "    version: v1.0.0\n    build: {githubActions: {repository: grok2api, workflow: d.yml, inputs: {b: \"{{ .BuildID }}\"}}}\n",
        {"t.yaml:9:41: spec.image.build.githubActions.repository: \"grok2api\" is not a GitHub "
         "OWNER/REPO"}},
       {"an unknown placeholder is named with a did-you-mean",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build:\n      githubActions:\n        repository: o/r\n"
-       "        workflow: d.yml\n        inputs: {tag: \"{{ .version }}\", x: \"{{ .Tag }}\"}\n",
+       "        workflow: d.yml\n        inputs: {tag: \"{{ .version }}\", x: \"{{ .Tag }}\", b: \"{{ .BuildID }}\"}\n",
        {"t.yaml:13:23: spec.image.build.githubActions.inputs.tag: unknown placeholder \"{{ "
         ".version }}\"; did you mean \"{{ .Version }}\"?",
         "t.yaml:13:44: spec.image.build.githubActions.inputs.x: unknown placeholder \"{{ .Tag "
         "}}\"; use {{ .Version }}, {{ .Image }} or {{ .BuildID }}"}},
+      {"githubActions must pass the BuildID in an input",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build: {githubActions: {repository: o/r, workflow: d.yml, "
+       "inputs: {version: \"{{ .Version }}\"}}}\n",
+       {"t.yaml:9:71: spec.image.build.githubActions.inputs: no input passes {{ .BuildID }}; add "
+        "one, e.g. build_id: \"{{ .BuildID }}\", and show it in the workflow's run-name "
+        "(examples/github/)"}},
       {"an unclosed placeholder in a command argument is named",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build: {command: {run: [make, \"V={{ .Version\"]}}\n",
