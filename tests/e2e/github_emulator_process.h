@@ -19,21 +19,17 @@
 //   Result<Json> runs = (*gh)->Control("GET", "/__emulator/runs");
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "base/json.h"
 #include "base/status.h"
-#include "http/http.h"
-#include "support/process.h"
+#include "e2e/emulator_process.h"
 
 namespace spaceport::e2e {
 
-class GithubEmulatorProcess {
+class GithubEmulatorProcess : public EmulatorProcess {
  public:
   struct Options {
     std::string token = "ghp_e2e:acme-bot";  // TOKEN:LOGIN
@@ -66,54 +62,14 @@ class GithubEmulatorProcess {
       argv.push_back("--workflow-command");
       argv.push_back(options.workflow + "=" + command.Dump());
     }
-    Result<support::ChildProcess> child = support::ChildProcess::Start(argv, log_file);
-    if (!child.ok()) return child.status();
-    std::unique_ptr<GithubEmulatorProcess> gh(new GithubEmulatorProcess(std::move(*child)));
-    const std::string marker = "listening on ";
-    for (int i = 0; i < 1000; ++i) {  // up to 10 s
-      const std::string log = gh->process_.Log();
-      if (const size_t at = log.find(marker); at != std::string::npos) {
-        const size_t end = log.find('\n', at);
-        if (end != std::string::npos) {
-          gh->base_url_ = log.substr(at + marker.size(), end - at - marker.size());
-          return gh;
-        }
-      }
-      if (!gh->process_.Running())
-        return Status(StatusCode::kUnavailable, "github-emulator exited:\n" + log);
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return Status(StatusCode::kDeadlineExceeded,
-                  "github-emulator printed no address within 10 s:\n" + gh->process_.Log());
-  }
-
-  const std::string& base_url() const { return base_url_; }
-  std::string Log() const { return process_.Log(); }
-
-  // One control request; the answer's JSON when it is 2xx.
-  Result<Json> Control(const std::string& method, const std::string& path,
-                       const std::string& body = "") {
-    http::Request request;
-    request.method = method;
-    request.url = base_url_ + path;
-    request.body = body;
-    if (!body.empty()) request.headers.Add("Content-Type", "application/json");
-    Result<http::Response> response = transport_->Send(request);
-    if (!response.ok()) return response.status();
-    if (response->status < 200 || response->status > 299) {
-      return FailedPrecondition(method + " " + path + " answered " +
-                                std::to_string(response->status) + ": " + response->body);
-    }
-    return Json::Parse(response->body);
+    std::unique_ptr<GithubEmulatorProcess> process(new GithubEmulatorProcess());
+    Status started = Launch(*process, "github-emulator", argv, log_file);
+    if (!started.ok()) return started;
+    return process;
   }
 
  private:
-  explicit GithubEmulatorProcess(support::ChildProcess process)
-      : process_(std::move(process)), transport_(http::MakeTransport({})) {}
-
-  support::ChildProcess process_;
-  std::unique_ptr<http::Transport> transport_;
-  std::string base_url_;
+  GithubEmulatorProcess() = default;
 };
 
 }  // namespace spaceport::e2e

@@ -15,22 +15,17 @@
 //   Result<Json> stats = (*hub)->Control("GET", "/__emulator/stats");
 #pragma once
 
-#include <chrono>
 #include <filesystem>
 #include <memory>
-#include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "base/json.h"
 #include "base/status.h"
-#include "http/http.h"
-#include "support/process.h"
+#include "e2e/emulator_process.h"
 
 namespace spaceport::e2e {
 
-class HubEmulatorProcess {
+class HubEmulatorProcess : public EmulatorProcess {
  public:
   struct Options {
     std::string token = "hf_e2e:acme";  // TOKEN:USER[:ORGS]
@@ -56,54 +51,14 @@ class HubEmulatorProcess {
       argv.push_back("--registry-map");
       argv.push_back(options.registry_map);
     }
-    Result<support::ChildProcess> child = support::ChildProcess::Start(argv, log_file);
-    if (!child.ok()) return child.status();
-    std::unique_ptr<HubEmulatorProcess> hub(new HubEmulatorProcess(std::move(*child)));
-    const std::string marker = "listening on ";
-    for (int i = 0; i < 1000; ++i) {  // up to 10 s
-      const std::string log = hub->process_.Log();
-      if (const size_t at = log.find(marker); at != std::string::npos) {
-        const size_t end = log.find('\n', at);
-        if (end != std::string::npos) {
-          hub->base_url_ = log.substr(at + marker.size(), end - at - marker.size());
-          return hub;
-        }
-      }
-      if (!hub->process_.Running())
-        return Status(StatusCode::kUnavailable, "hub-emulator exited:\n" + log);
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    return Status(StatusCode::kDeadlineExceeded,
-                  "hub-emulator printed no address within 10 s:\n" + hub->process_.Log());
-  }
-
-  const std::string& base_url() const { return base_url_; }
-  std::string Log() const { return process_.Log(); }
-
-  // One control request; the answer's JSON when it is 2xx.
-  Result<Json> Control(const std::string& method, const std::string& path,
-                       const std::string& body = "") {
-    http::Request request;
-    request.method = method;
-    request.url = base_url_ + path;
-    request.body = body;
-    if (!body.empty()) request.headers.Add("Content-Type", "application/json");
-    Result<http::Response> response = transport_->Send(request);
-    if (!response.ok()) return response.status();
-    if (response->status < 200 || response->status > 299) {
-      return FailedPrecondition(method + " " + path + " answered " +
-                                std::to_string(response->status) + ": " + response->body);
-    }
-    return Json::Parse(response->body);
+    std::unique_ptr<HubEmulatorProcess> process(new HubEmulatorProcess());
+    Status started = Launch(*process, "hub-emulator", argv, log_file);
+    if (!started.ok()) return started;
+    return process;
   }
 
  private:
-  explicit HubEmulatorProcess(support::ChildProcess process)
-      : process_(std::move(process)), transport_(http::MakeTransport({})) {}
-
-  support::ChildProcess process_;
-  std::unique_ptr<http::Transport> transport_;
-  std::string base_url_;
+  HubEmulatorProcess() = default;
 };
 
 }  // namespace spaceport::e2e
