@@ -21,7 +21,7 @@
 #include "base/json.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cli/world.h"
+#include "runtime/world.h"
 #include "plan/planner.h"
 #include "report/diagnostics.h"
 #include "report/render.h"
@@ -97,7 +97,7 @@ Json OutcomesToJson(const act::ExecutionReport& report) {
 // The output tail of the failed build a deployment is stalled on, so every report of the stall
 // shows why, not only the apply that ran the build.
 void PrintBuildTail(const std::string& key, const std::vector<spec::SpaceDeployment>& desired,
-                    World& world) {
+                    runtime::World& world) {
   for (const spec::SpaceDeployment& d : desired) {
     if (d.Key() != key) continue;
     std::optional<act::BuildState> state = act::LastBuildState(d, world.builders);
@@ -112,10 +112,10 @@ int RunApply(const ApplyOptions& options) {
   const spec::LoadResult loaded = spec::LoadPaths(options.paths);
   std::cerr << report::RenderDiagnostics(loaded.diagnostics);
 
-  std::unique_ptr<World> world = OpenWorld(options.config_file, std::cerr);
+  std::unique_ptr<runtime::World> world = runtime::OpenWorld(options.config_file, std::cerr);
   if (!world) return kExitError;
   observe::Observation observation;
-  const bool observed = ObserveWorld(*world, loaded.deployments, observation, std::cerr);
+  const bool observed = runtime::ObserveWorld(*world, loaded.deployments, observation, std::cerr);
   plan::Plan plan = plan::MakePlan(loaded.deployments, observation);
   plan::AddInvalid(loaded, plan);
 

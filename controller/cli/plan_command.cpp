@@ -21,7 +21,7 @@
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
-#include "cli/world.h"
+#include "runtime/world.h"
 #include "observe/observation_json.h"
 #include "plan/planner.h"
 #include "report/diagnostics.h"
@@ -80,9 +80,9 @@ int RunPlan(const PlanOptions& options) {
     }
     observation = std::move(recorded).value();
   } else {
-    std::unique_ptr<World> world = OpenWorld(options.config_file, std::cerr);
+    std::unique_ptr<runtime::World> world = runtime::OpenWorld(options.config_file, std::cerr);
     if (!world) return kExitError;
-    observed = ObserveWorld(*world, loaded.deployments, observation, std::cerr);
+    observed = runtime::ObserveWorld(*world, loaded.deployments, observation, std::cerr);
   }
   if (!options.save_observation.empty()) {
     std::ofstream out(options.save_observation, std::ios::binary | std::ios::trunc);

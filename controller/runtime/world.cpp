@@ -1,4 +1,4 @@
-#include "cli/world.h"
+#include "runtime/world.h"
 
 #include <cstdlib>
 #include <ostream>
@@ -13,7 +13,7 @@
 #include "report/diagnostics.h"
 #include "runtime/state_dir.h"
 
-namespace spaceport::cli {
+namespace spaceport::runtime {
 namespace {
 
 std::optional<std::string> Getenv(const std::string& name) {
@@ -28,22 +28,22 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   auto world = std::make_unique<World>();
   world->env = Getenv;
   std::string file = config_file;
-  if (file.empty()) file = Getenv(std::string(runtime::kConfigEnv)).value_or("");
-  runtime::ConfigLoad load = file.empty() ? runtime::DefaultControllerConfig(world->env)
-                                          : runtime::LoadControllerConfig(file, world->env);
+  if (file.empty()) file = Getenv(std::string(kConfigEnv)).value_or("");
+  ConfigLoad load = file.empty() ? DefaultControllerConfig(world->env)
+                                          : LoadControllerConfig(file, world->env);
   if (!load.ok()) {
     err << report::RenderDiagnostics(load.diagnostics);
     return nullptr;
   }
   world->config = std::move(load.config);
 
-  auto dir = runtime::PrepareStateDir(world->env, world->config.state_dir);
+  auto dir = PrepareStateDir(world->env, world->config.state_dir);
   if (!dir.ok()) {
     err << "spaceport: state directory: " << dir.status().message() << '\n';
     return nullptr;
   }
   world->state_dir = *dir;
-  auto key = runtime::LoadFingerprintKey(world->env, world->state_dir);
+  auto key = LoadFingerprintKey(world->env, world->state_dir);
   if (!key.ok()) {
     err << "spaceport: fingerprint key: " << key.status().message() << '\n';
     return nullptr;
@@ -148,4 +148,4 @@ bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desire
   return complete;
 }
 
-}  // namespace spaceport::cli
+}  // namespace spaceport::runtime

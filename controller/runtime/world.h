@@ -24,10 +24,10 @@
 #include "runtime/controller_config.h"
 #include "spec/types.h"
 
-namespace spaceport::cli {
+namespace spaceport::runtime {
 
 struct World {
-  runtime::ControllerConfig config;
+  ControllerConfig config;
   std::unique_ptr<oci::Registries> registries;
   std::shared_ptr<hub::HostBudget> hub_budget;
   std::unique_ptr<hub::HubClient> hub;
@@ -38,7 +38,7 @@ struct World {
   std::map<std::string, act::Builder*> builders;       // by backend name
   std::string state_dir;
   std::string fingerprint_key;  // never printed
-  runtime::EnvLookup env;
+  EnvLookup env;
 };
 
 // Loads the config (`config_file`, else $SPACEPORT_CONFIG, else the defaults), prepares the state
@@ -50,4 +50,4 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
 bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
                   observe::Observation& observation, std::ostream& err);
 
-}  // namespace spaceport::cli
+}  // namespace spaceport::runtime
