@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/atomic_file.h"
 #include "base/digest.h"
 #include "base/json.h"
 
@@ -185,17 +186,8 @@ Status BuildLocks::Write(std::string_view key, const BuildLockRecord& record) co
   doc.Set("timeoutSeconds", Json(record.timeout_seconds));
   if (record.exit) doc.Set("exit", ExitToJson(*record.exit));
 
-  const std::filesystem::path path = RecordPath(key);
-  const std::filesystem::path temp = path.string() + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << doc.Dump(2) << "\n";
-    if (!out.flush()) return Internal("cannot write " + temp.string());
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) return Internal("cannot replace " + path.string() + ": " + ec.message());
-  return Status::Ok();
+  // The record is how the next process finds a build in flight, so it must never be torn.
+  return WriteFileAtomically(RecordPath(key).string(), doc.Dump(2) + "\n", 0644);
 }
 
 BuildInspection Inspect(const BuildLockRecord& record) {

@@ -1,15 +1,11 @@
 #include "observe/space_file_cache.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fstream>
 #include <sstream>
-#include <vector>
 
+#include "base/atomic_file.h"
 #include "base/json.h"
 
 namespace spaceport::observe {
@@ -19,38 +15,6 @@ constexpr mode_t kDirectoryMode = 0700;
 
 bool UsableName(std::string_view part) {
   return !part.empty() && part != "." && part != ".." && part.find('\0') == std::string_view::npos;
-}
-
-std::string ErrnoText(int error) { return std::strerror(error); }
-
-// mkdir -p, creating each missing directory with kDirectoryMode (an existing one is left as is).
-Status MakeDirectories(const std::string& path) {
-  std::string partial;
-  size_t at = 0;
-  while (at <= path.size()) {
-    size_t slash = path.find('/', at);
-    if (slash == std::string::npos) slash = path.size();
-    partial = path.substr(0, slash);
-    at = slash + 1;
-    if (partial.empty()) continue;  // the root of an absolute path
-    if (::mkdir(partial.c_str(), kDirectoryMode) != 0 && errno != EEXIST) {
-      return {StatusCode::kFailedPrecondition,
-              "cannot create directory " + partial + ": " + ErrnoText(errno)};
-    }
-  }
-  return Status::Ok();
-}
-
-Status WriteAll(int fd, std::string_view data, const std::string& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return {StatusCode::kFailedPrecondition, "cannot write " + path + ": " + ErrnoText(errno)};
-    }
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return Status::Ok();
 }
 
 std::optional<std::string> OptionalString(const Json& entry, std::string_view key, bool& valid) {
@@ -111,7 +75,8 @@ Status SpaceFileCache::Store(std::string_view space_id, const CachedSpaceFiles& 
     return InvalidArgument("file cache: \"" + std::string(space_id) +
                            "\" cannot name a cache entry");
   }
-  if (Status s = MakeDirectories(path.substr(0, path.rfind('/'))); !s.ok()) return s;
+  const std::string dir = path.substr(0, path.rfind('/'));
+  if (Status s = CreateDirectories(dir, kDirectoryMode); !s.ok()) return s;
 
   Json entry = Json::Object();
   entry.Append("sha", Json(files.sha));
@@ -119,28 +84,8 @@ Status SpaceFileCache::Store(std::string_view space_id, const CachedSpaceFiles& 
   entry.Append("readme", OptionalJson(files.readme));
   const std::string content = entry.Dump() + "\n";
 
-  // mkstemp: a name no concurrent writer uses, created 0600, in the entry's own directory so
-  // that rename() is atomic.
-  std::string temp = path + ".XXXXXX";
-  std::vector<char> name(temp.begin(), temp.end());
-  name.push_back('\0');
-  const int fd = ::mkstemp(name.data());
-  if (fd < 0) {
-    return {StatusCode::kFailedPrecondition,
-            "cannot create a temporary file next to " + path + ": " + ErrnoText(errno)};
-  }
-  temp = name.data();
-  Status written = WriteAll(fd, content, temp);
-  if (written.ok() && ::fsync(fd) != 0) {
-    written = {StatusCode::kFailedPrecondition, "cannot sync " + temp + ": " + ErrnoText(errno)};
-  }
-  ::close(fd);
-  if (written.ok() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    written = {StatusCode::kFailedPrecondition,
-               "cannot replace " + path + ": " + ErrnoText(errno)};
-  }
-  if (!written.ok()) ::unlink(temp.c_str());
-  return written;
+  // 0600: the cache holds Space file contents, which are the owner's business only.
+  return WriteFileAtomically(path, content, 0600);
 }
 
 }  // namespace spaceport::observe
