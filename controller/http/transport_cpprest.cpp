@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "http/ascii.h"
+#include "http/exchange_stats.h"
 #include "http/http.h"
 #include "http/pplx_wait.h"
 
@@ -61,6 +62,7 @@ class CpprestTransport final : public Transport {
   Result<Response> Send(const Request& request) override;
 
  private:
+  Result<Response> SendOnce(const Request& request);
   std::shared_ptr<whc::http_client> ClientFor(const std::string& origin);
 
   const TransportOptions options_;
@@ -92,6 +94,18 @@ std::shared_ptr<whc::http_client> CpprestTransport::ClientFor(const std::string&
 }
 
 Result<Response> CpprestTransport::Send(const Request& request) {
+  Result<Response> response = SendOnce(request);
+  if (Result<Url> url = Url::Parse(request.url); url.ok()) {
+    std::string host = url->host;
+    const bool default_port = (url->scheme == "http" && url->port == 80) ||
+                              (url->scheme == "https" && url->port == 443);
+    if (!default_port) host += ":" + std::to_string(url->port);
+    RecordExchange(host, response.ok() ? std::to_string(response->status) : "error");
+  }
+  return response;
+}
+
+Result<Response> CpprestTransport::SendOnce(const Request& request) {
   Result<Url> url = Url::Parse(request.url);
   if (!url.ok()) return url.status();
   if (url->scheme == "https" && !ca_error_.ok()) return ca_error_;
