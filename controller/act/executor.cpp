@@ -17,6 +17,11 @@
 
 namespace spaceport::act {
 
+bool ExecutionReport::pending() const {
+  return std::any_of(outcomes.begin(), outcomes.end(),
+                     [](const ActionOutcome& o) { return o.pending; });
+}
+
 bool ExecutionReport::ok() const {
   return std::all_of(outcomes.begin(), outcomes.end(),
                      [](const ActionOutcome& o) { return o.status.ok(); });
@@ -27,6 +32,7 @@ struct Executor::Context {
   std::map<std::string, std::string> versions;                      // key → resolved version
   std::map<int, std::string> results;                               // action id → value
   std::set<int> failed;                                             // failed or skipped ids
+  std::set<int> pending;                                            // still on their way
   std::map<std::string, std::string> commits;                       // space → commit we made
 
   // Replaces every "<from action N>" by N's result.
@@ -95,6 +101,12 @@ ExecutionReport Executor::Run(const plan::Plan& plan,
     out.deployment = action.deployment;
     out.target = action.target;
     for (int dep : action.depends_on) {
+      if (ctx.pending.count(dep)) {
+        out.skipped = out.pending = true;
+        out.status = Status::Ok();
+        out.result = "waits for action " + std::to_string(dep);
+        break;
+      }
       if (ctx.failed.count(dep)) {
         out.skipped = true;
         out.status = FailedPrecondition("skipped: action " + std::to_string(dep) + " did not succeed");
@@ -114,6 +126,7 @@ ExecutionReport Executor::Run(const plan::Plan& plan,
                (out.result.empty() ? "" : " (" + out.result + ")") +
                (out.status.ok() ? "" : ": " + out.status.message()));
     }
+    if (out.pending) ctx.pending.insert(action.id);
     if (!out.status.ok()) {
       ctx.failed.insert(action.id);
       if (out.reason.empty()) out.reason = ReasonFor(action.kind, out.status);
@@ -226,6 +239,11 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
       out.result = state->url;
       break;
     }
+    if (!deps_.follow) {
+      out.pending = true;
+      out.result = phase + (state->url.empty() ? "" : ", " + state->url);
+      return Status::Ok();
+    }
     deps_.clock->SleepFor(poll);
     poll = std::min(poll * 2, deps_.max_poll);
   }
@@ -245,6 +263,11 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
       return Status::Ok();
     }
     if (head.status().code() != StatusCode::kNotFound) return head.status();
+    if (!deps_.follow) {
+      out.pending = true;
+      out.result = "built; waiting for the tag" + (out.result.empty() ? "" : ", " + out.result);
+      return Status::Ok();
+    }
     if (deps_.clock->Steady() + poll > deadline) {
       out.reason = "ImageMissing";
       return {StatusCode::kDeadlineExceeded,
@@ -382,6 +405,11 @@ Status Executor::AwaitRunning(const plan::Action& a, Context& ctx, ActionOutcome
       out.result = runtime->stage;
       return FailedPrecondition(a.target + " is " + runtime->stage +
                                 (runtime->error_message ? ": " + *runtime->error_message : ""));
+    }
+    if (!deps_.follow) {
+      out.pending = true;
+      out.result = runtime->stage.empty() ? "not running yet" : runtime->stage;
+      return Status::Ok();
     }
     if (deps_.clock->Steady() + poll > deadline)
       return {StatusCode::kDeadlineExceeded,

@@ -38,7 +38,10 @@ struct ActionOutcome {
   std::string deployment;
   std::string target;
   Status status;           // OK, or why it failed / was skipped
-  bool skipped = false;    // a dependency failed, so it did not run
+  bool skipped = false;    // a dependency failed (or is pending), so it did not run
+  // Not finished yet and not failed: a build or Space still on its way (only when
+  // ExecutorDeps::follow is false). Actions depending on it are skipped and pending too.
+  bool pending = false;
   bool wrote = false;      // it changed something in the world
   std::string result;      // digest, commit id, final stage, ...
   std::vector<std::string> log_tail;  // last build/run log lines of a failed Space
@@ -50,6 +53,7 @@ struct ExecutionReport {
   std::vector<ActionOutcome> outcomes;
   int writes = 0;  // actions that changed the world
   bool ok() const;
+  bool pending() const;  // some action is still on its way (follow = false)
 };
 
 struct ExecutorDeps {
@@ -65,6 +69,10 @@ struct ExecutorDeps {
   std::function<std::optional<std::string>(const std::string&)> env;  // secret fromEnv lookup
   // Progress: one line per event (an action started or ended, a Space changed stage).
   std::function<void(const std::string&)> progress;
+  // true (apply): builds and Spaces are followed until they finish. false (the controller): they
+  // are looked at once; an unfinished one is reported `pending` and the caller comes back later,
+  // so no worker is held for the length of a build.
+  bool follow = true;
   std::chrono::milliseconds initial_poll{1000};  // AwaitRunning polls back off from here ...
   std::chrono::milliseconds max_poll{10000};     // ... up to here
 };

@@ -31,8 +31,9 @@ bool MayExist(const hub::SpaceInfo& info, std::string_view path) {
 
 class SpaceReader {
  public:
-  SpaceReader(hub::HubClient& hub, const SpaceFileCache& cache, HubObservation& tally)
-      : hub_(hub), cache_(cache), tally_(tally) {}
+  SpaceReader(hub::HubClient& hub, const SpaceFileCache& cache, SpaceSettingsCache* settings,
+              HubObservation& tally)
+      : hub_(hub), cache_(cache), settings_(settings), tally_(tally) {}
 
   // Observes one Space into `out`; on error `out` is incomplete and must not be used.
   Status Read(const spec::SpaceSpec& space, SpaceObservation& out) {
@@ -53,6 +54,22 @@ class SpaceReader {
       out.sleep_time_seconds = rt.sleep_time_seconds;
     }
     if (Status s = ReadFiles(space.id, *info, out); !s.ok()) return s;
+    return ReadSettings(space, out);
+  }
+
+ private:
+  // Variables and secret descriptions, when the spec manages them: from the settings cache when
+  // it allows, else from the Hub (and then remembered).
+  Status ReadSettings(const spec::SpaceSpec& space, SpaceObservation& out) {
+    if (!space.variables && !space.secrets) return Status::Ok();
+    if (settings_ != nullptr) {
+      std::optional<SpaceSettings> cached = settings_->Reuse(space.id);
+      if (cached && (!space.variables || cached->variables) && (!space.secrets || cached->secrets)) {
+        if (cached->variables) out.variables = *cached->variables;
+        if (cached->secrets) out.secrets = *cached->secrets;
+        return Status::Ok();
+      }
+    }
     if (space.variables) {
       Result<hub::SpaceVariables> variables = hub_.GetVariables(space.id);
       if (!variables.ok()) return variables.status();
@@ -64,10 +81,15 @@ class SpaceReader {
       for (const auto& [key, secret] : *secrets)
         out.secrets[key] = SecretInfo{secret.description.value_or("")};
     }
+    if (settings_ != nullptr) {
+      SpaceSettings remembered;
+      if (space.variables) remembered.variables = out.variables;
+      if (space.secrets) remembered.secrets = out.secrets;
+      settings_->Store(space.id, std::move(remembered));
+    }
     return Status::Ok();
   }
 
- private:
   // Dockerfile and README.md at the observed sha: from the cache when it holds that sha.
   Status ReadFiles(const std::string& id, const hub::SpaceInfo& info, SpaceObservation& out) {
     if (!out.sha.empty()) {
@@ -104,6 +126,7 @@ class SpaceReader {
 
   hub::HubClient& hub_;
   const SpaceFileCache& cache_;
+  SpaceSettingsCache* settings_;
   HubObservation& tally_;
 };
 
@@ -130,7 +153,7 @@ HubObservation ObserveSpaces(const std::vector<spec::SpaceDeployment>& desired,
                              Observation& observation) {
   HubObservation out;
   const SpaceFileCache cache(options.state_dir);
-  SpaceReader reader(hub, cache, out);
+  SpaceReader reader(hub, cache, options.settings_cache, out);
   const int64_t before = hub.requests_sent();
   std::set<std::string> seen;  // a Space claimed twice is a spec error; observe it once anyway
   for (const spec::SpaceDeployment& d : desired) {

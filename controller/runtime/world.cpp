@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <ostream>
+#include <sstream>
 
 #include "act/build_command.h"
 #include "act/build_github.h"
@@ -24,7 +25,8 @@ std::optional<std::string> Getenv(const std::string& name) {
 
 }  // namespace
 
-std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err) {
+std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
+                                 const std::string& state_dir) {
   auto world = std::make_unique<World>();
   world->env = Getenv;
   std::string file = config_file;
@@ -36,6 +38,7 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
     return nullptr;
   }
   world->config = std::move(load.config);
+  if (!state_dir.empty()) world->config.state_dir = state_dir;
 
   auto dir = PrepareStateDir(world->env, world->config.state_dir);
   if (!dir.ok()) {
@@ -88,6 +91,7 @@ namespace {
 // A GitHub client and builder for each githubActions build that names its own token.
 void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment>& desired,
                            std::ostream& err) {
+  std::lock_guard<std::mutex> lock(world.builders_mu);
   for (const spec::SpaceDeployment& d : desired) {
     if (!d.image.build || !d.image.build->github_actions || !d.image.build->github_actions->token)
       continue;
@@ -117,35 +121,67 @@ void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment
   }
 }
 
+// Lines written for a terminal start with "spaceport: "; as values they do not.
+std::string WithoutPrefix(const std::string& line) {
+  constexpr std::string_view kPrefix = "spaceport: ";
+  return line.rfind(kPrefix, 0) == 0 ? line.substr(kPrefix.size()) : line;
+}
+
 }  // namespace
 
-bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
-                  observe::Observation& observation, std::ostream& err) {
-  bool complete = true;
-  AddDeploymentBuilders(world, desired, err);
+std::map<std::string, act::Builder*> BuildersOf(World& world) {
+  std::lock_guard<std::mutex> lock(world.builders_mu);
+  return world.builders;
+}
+
+WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
+                                    observe::Observation& observation,
+                                    observe::SpaceSettingsCache* settings_cache) {
+  WorldObservation out;
+  std::ostringstream builder_notes;
+  AddDeploymentBuilders(world, desired, builder_notes);
   observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation);
-  for (const observe::RepositoryProblem& p : images.problems) {
-    err << "spaceport: " << p.repository << ": not observed (" << p.reason
-        << "): " << p.status.message() << '\n';
-    complete = false;
+  out.registry_requests = images.requests;
+  for (const observe::RepositoryProblem& p : images.problems)
+    out.problems.push_back({p.repository, p.reason, p.status.message()});
+  std::ostringstream build_errors;
+  if (act::ObserveBuilds(desired, BuildersOf(world), observation, build_errors) > 0) {
+    std::istringstream lines(build_errors.str());
+    for (std::string line; std::getline(lines, line);)
+      if (!line.empty()) out.problems.push_back({"builds", "BuildError", WithoutPrefix(line)});
   }
-  if (act::ObserveBuilds(desired, world.builders, observation, err) > 0) complete = false;
   observe::HubObserverOptions options;
   options.state_dir = world.state_dir;
   options.fingerprint_key = world.fingerprint_key;
   options.env = world.env;
+  options.settings_cache = settings_cache;
   observe::HubObservation spaces = observe::ObserveSpaces(desired, *world.hub, options, observation);
-  for (const observe::SpaceProblem& p : spaces.problems) {
-    err << "spaceport: Space " << p.space << ": not observed (" << p.reason
-        << "): " << p.status.message() << '\n';
-    complete = false;
+  out.hub_requests = spaces.requests;
+  for (const observe::SpaceProblem& p : spaces.problems)
+    out.problems.push_back({"Space " + p.space, p.reason, p.status.message()});
+  out.notes = spaces.notes;
+  std::istringstream lines(builder_notes.str());
+  for (std::string line; std::getline(lines, line);)
+    if (!line.empty()) out.notes.push_back(WithoutPrefix(line));
+  return out;
+}
+
+bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
+                  observe::Observation& observation, std::ostream& err) {
+  WorldObservation seen = ObserveDeployments(world, desired, observation);
+  for (const ObserveProblem& p : seen.problems) {
+    if (p.what == "builds") {  // the build lookup's own words: "build of IMAGE: ..."
+      err << "spaceport: " << p.message << '\n';
+      continue;
+    }
+    err << "spaceport: " << p.what << ": not observed (" << p.reason << "): " << p.message << '\n';
   }
-  for (const std::string& note : spaces.notes) err << "spaceport: note: " << note << '\n';
+  for (const std::string& note : seen.notes) err << "spaceport: note: " << note << '\n';
   err << "spaceport: observed " << observation.repositories.size() << " image repositories ("
-      << images.requests << " registry requests), " << observation.builds.size()
-      << " builds in flight and " << observation.spaces.size()
-      << " Spaces (" << spaces.requests << " Hub requests)\n";
-  return complete;
+      << seen.registry_requests << " registry requests), " << observation.builds.size()
+      << " builds in flight and " << observation.spaces.size() << " Spaces ("
+      << seen.hub_requests << " Hub requests)\n";
+  return seen.complete();
 }
 
 }  // namespace spaceport::runtime

@@ -10,7 +10,9 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -21,6 +23,7 @@
 #include "clients/oci/registries.h"
 #include "http/http.h"
 #include "observe/observation.h"
+#include "observe/space_settings_cache.h"
 #include "runtime/controller_config.h"
 #include "spec/types.h"
 
@@ -35,7 +38,8 @@ struct World {
   std::unique_ptr<github::GithubClient> github;        // when GITHUB_TOKEN / GITHUB_API_URL is set
   std::vector<std::unique_ptr<github::GithubClient>> github_clients;  // per-deployment tokens
   std::vector<std::unique_ptr<act::Builder>> builder_store;
-  std::map<std::string, act::Builder*> builders;       // by backend name
+  std::map<std::string, act::Builder*> builders;       // by backend name; guarded by builders_mu
+  std::mutex builders_mu;                              // workers add per-deployment builders
   std::string state_dir;
   std::string fingerprint_key;  // never printed
   EnvLookup env;
@@ -43,11 +47,39 @@ struct World {
 
 // Loads the config (`config_file`, else $SPACEPORT_CONFIG, else the defaults), prepares the state
 // directory and the fingerprint key, and makes the clients. Problems go to `err`; nullptr then.
-std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err);
+// `state_dir` (a --state-dir flag) overrides the config's stateDir when not empty.
+std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
+                                 const std::string& state_dir = "");
 
-// Observes every registry repository, build in flight and Space the deployments name. Returns false when some could
-// not be observed (each printed to `err` with its reason); the observation holds the rest.
+// Something that could not be observed, with the condition reason it leads to.
+struct ObserveProblem {
+  std::string what;     // "ghcr.io/acme/tools", "Space acme/tools", "build of ..."
+  std::string reason;   // AuthFailed, RateLimited, ImageMissing, HubError, BuildError, ...
+  std::string message;  // never holds a secret
+};
+
+struct WorldObservation {
+  std::vector<ObserveProblem> problems;
+  std::vector<std::string> notes;  // non-fatal remarks
+  int64_t registry_requests = 0;
+  int64_t hub_requests = 0;
+  bool complete() const { return problems.empty(); }
+};
+
+// Observes every registry repository, build in flight and Space the deployments name into
+// `observation`; what could not be observed is listed (the observation holds the rest).
+// Thread-safe for distinct deployments: the controller's workers call it concurrently.
+// `settings_cache` (optional) lets Space settings be reused between passes.
+WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
+                                    observe::Observation& observation,
+                                    observe::SpaceSettingsCache* settings_cache = nullptr);
+
+// ObserveDeployments for the one-shot commands: problems, notes and a summary line go to `err`.
+// Returns false when something could not be observed.
 bool ObserveWorld(World& world, const std::vector<spec::SpaceDeployment>& desired,
                   observe::Observation& observation, std::ostream& err);
+
+// The build backends, read under the lock (workers may be adding one).
+std::map<std::string, act::Builder*> BuildersOf(World& world);
 
 }  // namespace spaceport::runtime
