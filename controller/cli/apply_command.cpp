@@ -21,6 +21,7 @@
 #include "base/json.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
+#include "cli/progress_log.h"
 #include "runtime/world.h"
 #include "plan/planner.h"
 #include "report/diagnostics.h"
@@ -35,34 +36,6 @@ struct ApplyOptions {
   std::string config_file;
   std::string output = "text";
   bool dry_run = false;
-};
-
-// Progress for people on a terminal, JSON lines for everything else.
-class ProgressLog {
- public:
-  ProgressLog() : tty_(isatty(STDERR_FILENO) == 1), start_(std::chrono::steady_clock::now()) {}
-
-  void operator()(const std::string& message) const {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-    if (tty_) {
-      char prefix[32];
-      std::snprintf(prefix, sizeof prefix, "[%6.1fs] ", elapsed);
-      std::cerr << prefix << message << '\n';
-      return;
-    }
-    char ts[32];
-    std::time_t now = std::time(nullptr);
-    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-    std::string line = "{\"ts\":\"" + std::string(ts) + "\",\"level\":\"info\",\"msg\":";
-    AppendJsonString(line, message);
-    line += ",\"elapsed\":" + std::to_string(elapsed) + "}";
-    std::cerr << line << '\n';
-  }
-
- private:
-  bool tty_;
-  std::chrono::steady_clock::time_point start_;
 };
 
 Json OutcomesToJson(const act::ExecutionReport& report) {

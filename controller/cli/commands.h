@@ -23,6 +23,7 @@ struct Command {
 Command AddValidateCommand(CLI::App& root);
 Command AddPlanCommand(CLI::App& root);
 Command AddApplyCommand(CLI::App& root);
+Command AddRunCommand(CLI::App& root);
 Command AddVersionCommand(CLI::App& root);
 
 }  // namespace spaceport::cli

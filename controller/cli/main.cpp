@@ -29,7 +29,8 @@ int main(int argc, char** argv) {
            "\nRun 'spaceport --help' or 'spaceport COMMAND --help' for usage.\n";
   });
   const std::vector<Command> commands = {AddValidateCommand(app), AddPlanCommand(app),
-                                         AddApplyCommand(app), AddVersionCommand(app)};
+                                         AddApplyCommand(app), AddRunCommand(app),
+                                         AddVersionCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -37,7 +38,7 @@ int main(int argc, char** argv) {
   }
   for (const Command& command : commands)
     if (command.app->parsed()) return command.run();
-  std::cerr << "spaceport: a command is required: validate, plan, apply or version\n"
+  std::cerr << "spaceport: a command is required: validate, plan, apply, run or version\n"
                "Run 'spaceport --help' for usage.\n";
   return kExitError;
 }

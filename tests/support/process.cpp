@@ -139,6 +139,28 @@ bool ChildProcess::Running() {
   return r == 0;
 }
 
+std::optional<int> ChildProcess::SignalAndWait(int sig, std::chrono::milliseconds limit) {
+  if (pid_ <= 0) return std::nullopt;
+  kill(pid_, sig);
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (true) {
+    int status = 0;
+    const pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;  // reaped: never signal this pid again, it may belong to someone else now
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+      return std::nullopt;
+    }
+    if (r < 0 && errno == ECHILD) {
+      pid_ = -1;
+      return std::nullopt;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 void ChildProcess::Stop(std::chrono::milliseconds grace) {
   if (pid_ <= 0) return;
   kill(pid_, SIGTERM);

@@ -52,6 +52,9 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
   // True while the process has not exited (reaps it when it has).
   bool Running();
+  // Sends `sig` and waits up to `limit` for the exit, reaping it. Returns the exit code, 128+N
+  // when killed by signal N, or nullopt when it is still running at the limit (or not started).
+  std::optional<int> SignalAndWait(int sig, std::chrono::milliseconds limit);
   // SIGTERM, wait up to `grace`, then SIGKILL. Idempotent.
   void Stop(std::chrono::milliseconds grace = std::chrono::milliseconds(3000));
   // The whole log so far.

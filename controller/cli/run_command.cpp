@@ -1,0 +1,287 @@
+// `spaceport run [PATH...] [--source SPEC]... [flags]`: the long-running controller.
+//
+// Loads the desired state from its sources (directories watched with inotify, Git repositories
+// polled or fetched on a push webhook), reconciles every SpaceDeployment on a work queue with
+// `--concurrency` workers, keeps each one's status in the state directory, and serves probes,
+// metrics, the drift report and webhook receivers on `--listen`. SIGTERM or SIGINT stop it
+// gracefully: no new work is taken, the steps in progress finish, and it exits within 30 s.
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+#include "cli/progress_log.h"
+#include "http/http.h"
+#include "report/notifier.h"
+#include "runtime/controller.h"
+#include "runtime/http_api.h"
+#include "runtime/source.h"
+#include "runtime/world.h"
+#include "spec/grammar.h"
+
+namespace spaceport::cli {
+namespace {
+
+struct RunOptions {
+  std::vector<std::string> paths;
+  std::vector<std::string> sources;
+  std::string config_file;
+  std::string state_dir;
+  std::string listen = "127.0.0.1:8080";
+  int concurrency = 4;
+  std::string backoff_initial = "750ms";
+  std::string backoff_max = "15m";
+  std::string progress_poll = "5s";
+  std::string rescan_interval = "30s";
+  std::string git_poll_interval = "1m";
+  std::string notify_url;
+  std::string notify_format = "json";
+  std::string github_secret_env = "SPACEPORT_GITHUB_WEBHOOK_SECRET";
+  std::string hub_secret_env = "SPACEPORT_HUB_WEBHOOK_SECRET";
+  int settings_refresh = 0;  // 0 = 6 with Hub webhooks, else 1
+  bool once = false;
+};
+
+// "750ms", "5s", "1m30s", "2h": milliseconds, or nullopt.
+std::optional<std::chrono::milliseconds> ParseFlagDuration(const std::string& text) {
+  if (text.size() > 2 && text.compare(text.size() - 2, 2, "ms") == 0) {
+    const std::string digits = text.substr(0, text.size() - 2);
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+    return std::chrono::milliseconds(std::stoll(digits));
+  }
+  std::optional<int64_t> seconds = spec::ParseDuration(text);
+  if (!seconds) return std::nullopt;
+  return std::chrono::milliseconds(*seconds * 1000);
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1";
+}
+
+std::atomic<int> g_signal{0};
+
+void OnSignal(int sig) { g_signal = sig; }
+
+int RunController(const RunOptions& o) {
+  ProgressLog log;
+  struct Parsed {
+    const char* flag;
+    const std::string* text;
+    std::chrono::milliseconds value{};
+  } durations[] = {{"--backoff-initial", &o.backoff_initial}, {"--backoff-max", &o.backoff_max},
+                   {"--progress-poll", &o.progress_poll},     {"--rescan-interval", &o.rescan_interval},
+                   {"--git-poll-interval", &o.git_poll_interval}};
+  for (Parsed& d : durations) {
+    auto v = ParseFlagDuration(*d.text);
+    if (!v || v->count() <= 0) {
+      std::cerr << "spaceport run: " << d.flag << ": \"" << *d.text
+                << "\" is not a positive duration (e.g. 750ms, 5s, 1m30s)\n";
+      return kExitError;
+    }
+    d.value = *v;
+  }
+  if (o.concurrency < 1 || o.concurrency > 64) {
+    std::cerr << "spaceport run: --concurrency must be between 1 and 64\n";
+    return kExitError;
+  }
+
+  std::unique_ptr<runtime::World> world = runtime::OpenWorld(o.config_file, std::cerr, o.state_dir);
+  if (!world) return kExitError;
+
+  runtime::SourceOptions source_options;
+  source_options.cache_dir = world->state_dir;
+  source_options.rescan_interval = durations[3].value;
+  source_options.poll_interval = durations[4].value;
+  std::vector<std::string> specs = o.sources;
+  for (const std::string& path : o.paths) specs.push_back("dir:" + path);
+  if (specs.empty()) {
+    std::cerr << "spaceport run: no desired state: give PATH arguments or --source dir:PATH / "
+                 "--source git:URL[#REF][:PATH]\n";
+    return kExitError;
+  }
+  std::vector<std::unique_ptr<runtime::Source>> sources;
+  for (const std::string& spec : specs) {
+    auto source = runtime::ParseSourceSpec(spec, source_options);
+    if (!source.ok()) {
+      std::cerr << "spaceport run: --source: " << source.status().message() << '\n';
+      return kExitError;
+    }
+    sources.push_back(std::move(*source));
+  }
+
+  runtime::WebhookSecrets secrets;
+  if (const char* v = std::getenv(o.github_secret_env.c_str())) secrets.github = v;
+  if (const char* v = std::getenv(o.hub_secret_env.c_str())) secrets.hub = v;
+
+  std::unique_ptr<http::Transport> notify_transport;
+  std::unique_ptr<report::Notifier> notifier;
+  if (!o.notify_url.empty()) {
+    auto url = http::Url::Parse(o.notify_url);
+    if (!url.ok()) {
+      std::cerr << "spaceport run: --notify: not an http(s) URL\n";  // the URL may hold a token
+      return kExitError;
+    }
+    report::NotifierOptions n;
+    n.url = o.notify_url;
+    n.format = o.notify_format == "slack" ? report::NotifyFormat::kSlack : report::NotifyFormat::kJson;
+    if (url->scheme == "http") {
+      if (!IsLoopback(url->host)) {
+        std::cerr << "spaceport run: --notify: plain http is only allowed to a loopback receiver; "
+                     "use https\n";
+        return kExitError;
+      }
+      n.insecure_origins.push_back(url->Origin());
+    }
+    n.log = [&log](const std::string& line) { log("notify: " + line); };
+    notify_transport = http::MakeTransport({});
+    notifier = std::make_unique<report::Notifier>(std::move(n), *notify_transport, RealClock::Instance());
+  }
+
+  runtime::ControllerOptions options;
+  options.concurrency = o.concurrency;
+  options.backoff = {durations[0].value, durations[1].value};
+  options.progress_poll = durations[2].value;
+  options.settings_refresh_every = o.settings_refresh > 0 ? o.settings_refresh : (secrets.hub.empty() ? 1 : 6);
+  options.once = o.once;
+  options.log = [&log](const std::string& line) { log(line); };
+  runtime::Controller controller(*world, std::move(sources), options, RealClock::Instance(), notifier.get());
+
+  // Signals: handled on this thread by polling a flag, so nothing unsafe runs in the handler.
+  struct sigaction action {};
+  action.sa_handler = OnSignal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGTERM, &action, nullptr);
+  sigaction(SIGINT, &action, nullptr);
+
+  std::unique_ptr<http::Server> server;
+  if (!o.listen.empty() && o.listen != "off") {
+    const size_t colon = o.listen.rfind(':');
+    int port = -1;
+    if (colon != std::string::npos) {
+      const std::string digits = o.listen.substr(colon + 1);
+      if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos)
+        port = std::stoi(digits);
+    }
+    if (port < 0 || port > 65535) {
+      std::cerr << "spaceport run: --listen: \"" << o.listen << "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080)\n";
+      return kExitError;
+    }
+    http::Server::Options server_options;
+    server_options.address = colon == 0 ? "0.0.0.0" : o.listen.substr(0, colon);
+    server_options.port = port;
+    auto started = http::StartServer(server_options, runtime::MakeApiHandler(controller, secrets));
+    if (!started.ok()) {
+      std::cerr << "spaceport run: --listen " << o.listen << ": " << started.status().message() << '\n';
+      return kExitError;
+    }
+    server = std::move(*started);
+    log("listening on " + server->base_url() + " (/healthz /readyz /metrics /api/v1/drift /api/v1/status" +
+        std::string(secrets.github.empty() ? "" : " /hooks/github") +
+        std::string(secrets.hub.empty() ? "" : " /hooks/hub") + ")");
+  }
+
+  if (Status s = controller.Start(); !s.ok()) {
+    std::cerr << "spaceport run: " << s.message() << '\n';
+    if (server) server->Stop();
+    return kExitError;
+  }
+  log("started: " + std::to_string(o.concurrency) + " workers, state in " + world->state_dir +
+      ", desired state " + controller.Revision());
+
+  std::thread watcher([&controller] {
+    while (g_signal == 0 && !controller.stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    controller.Stop();
+  });
+  const bool clean = controller.Wait();
+  if (g_signal != 0) log(std::string("received ") + (g_signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopped taking work");
+  controller.Stop();
+  watcher.join();
+  if (notifier) notifier->Flush();
+  if (server) server->Stop();
+  if (!clean) {
+    log("shutdown timeout: a step was still running; exiting anyway (every step is idempotent)");
+    std::cerr << std::flush;
+    std::_Exit(kExitError);
+  }
+  log("stopped");
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddRunCommand(CLI::App& root) {
+  auto o = std::make_shared<RunOptions>();
+  CLI::App* app = root.add_subcommand(
+      "run", "Run the controller: watch the desired state and keep the Spaces converged");
+  app->add_option("PATH", o->paths, "Directories or files of desired state (same as --source dir:PATH)")
+      ->type_name("");
+  app->add_option("--source", o->sources,
+                  "dir:PATH (watched) or git:URL[#REF][:PATH] (polled; see docs/sources.md). Repeatable")
+      ->type_name("SPEC");
+  app->add_option("--config", o->config_file,
+                  "Controller config (docs/controller-config.md). Default: $SPACEPORT_CONFIG")
+      ->type_name("FILE");
+  app->add_option("--state-dir", o->state_dir,
+                  "Where status files, caches and keys live (overrides the config's stateDir)")
+      ->type_name("DIR");
+  app->add_option("--listen", o->listen,
+                  "Address of /healthz /readyz /metrics /api/v1/drift and the webhooks; \"off\" for none")
+      ->type_name("ADDR:PORT")
+      ->capture_default_str();
+  app->add_option("--concurrency", o->concurrency, "Deployments reconciled at once")
+      ->capture_default_str();
+  app->add_option("--backoff-initial", o->backoff_initial, "First retry delay after a failure")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--backoff-max", o->backoff_max, "Longest retry delay (the delay doubles up to it)")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--progress-poll", o->progress_poll,
+                  "How often a building Space or image is looked at again")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--rescan-interval", o->rescan_interval, "Directory sources: full rescan period")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--git-poll-interval", o->git_poll_interval, "Git sources: fetch period")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--notify", o->notify_url,
+                  "POST drift found/corrected and deploy succeeded/failed here (the URL is a secret)")
+      ->type_name("URL");
+  app->add_option("--notify-format", o->notify_format, "json or slack (incoming webhook)")
+      ->check(CLI::IsMember({"json", "slack"}))
+      ->capture_default_str();
+  app->add_option("--github-webhook-secret-env", o->github_secret_env,
+                  "Environment variable holding the GitHub webhook secret (/hooks/github is off "
+                  "while it is unset)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  app->add_option("--hub-webhook-secret-env", o->hub_secret_env,
+                  "Environment variable holding the Hub webhook secret (/hooks/hub is off while "
+                  "it is unset)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  app->add_option("--hub-settings-refresh", o->settings_refresh,
+                  "Read Space variables/secrets every Nth pass (default: 6 with Hub webhooks, else 1)")
+      ->type_name("N");
+  app->add_flag("--once", o->once, "Exit after every deployment was reconciled once");
+  app->footer(std::string("Examples:\n"
+                          "  spaceport run examples/ --config spaceport.yaml\n"
+                          "  spaceport run --source git:https://github.com/acme/deploy#main:spaces \\\n"
+                          "      --listen 0.0.0.0:8080 --notify https://hooks.slack.com/services/… "
+                          "--notify-format slack\n\n"
+                          "Status files: STATE_DIR/status/NAMESPACE/NAME.json (docs/status.md).\n"
+                          "Metrics, drift and webhooks: docs/controller.md.\n\n") +
+              kExitCodesHelp);
+  return Command{app, [o] { return RunController(*o); }};
+}
+
+}  // namespace spaceport::cli

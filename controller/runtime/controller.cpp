@@ -1,0 +1,426 @@
+#include "runtime/controller.h"
+
+#include <algorithm>
+#include <set>
+
+#include "http/exchange_stats.h"
+#include "plan/planner.h"
+
+namespace spaceport::runtime {
+namespace {
+
+const std::vector<double> kReconcileBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                               1,     2.5,  5,     10,   15,  30,   60};
+
+WorkQueueOptions QueueOptions(const ControllerOptions& o) {
+  WorkQueueOptions q;
+  q.backoff = o.backoff;
+  q.jitter = o.interval_jitter;
+  return q;
+}
+
+}  // namespace
+
+Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> sources,
+                       ControllerOptions options, Clock& clock, report::Notifier* notifier)
+    : world_(world),
+      sources_(std::move(sources)),
+      options_(std::move(options)),
+      clock_(clock),
+      notifier_(notifier),
+      queue_(clock, QueueOptions(options_)),
+      store_(world.state_dir),
+      settings_cache_(options_.settings_refresh_every),
+      reconciler_(world, ReconcilerOptions{options_.log, &settings_cache_}, clock) {
+  DeclareMetrics();
+}
+
+Controller::~Controller() {
+  Stop();
+  for (auto& s : sources_) s->Stop();
+  for (std::thread& t : workers_)
+    if (t.joinable()) t.join();
+}
+
+void Controller::Log(const std::string& line) const {
+  if (options_.log) options_.log(line);
+}
+
+void Controller::DeclareMetrics() {
+  metrics_.DeclareCounter("controller_runtime_reconcile_total",
+                          "Total number of reconciliations per controller and result.",
+                          {"controller", "result"});
+  metrics_.DeclareCounter("controller_runtime_reconcile_errors_total",
+                          "Total number of reconciliation errors per controller.", {"controller"});
+  metrics_.DeclareHistogram("controller_runtime_reconcile_time_seconds",
+                            "Length of time per reconciliation per controller.", {"controller"},
+                            kReconcileBuckets);
+  metrics_.DeclareGauge("controller_runtime_max_concurrent_reconciles",
+                        "Maximum number of concurrent reconciles per controller.", {"controller"});
+  metrics_.DeclareGauge("controller_runtime_active_workers",
+                        "Number of currently used workers per controller.", {"controller"});
+  metrics_.DeclareGauge("workqueue_depth", "Current depth of workqueue.", {"name"});
+  metrics_.DeclareCounter("workqueue_adds_total", "Total number of adds handled by workqueue.", {"name"});
+  metrics_.DeclareCounter("workqueue_retries_total", "Total number of retries handled by workqueue.",
+                          {"name"});
+  metrics_.DeclareGauge("workqueue_longest_running_processor_seconds",
+                        "How many seconds has the longest running processor for workqueue been running.",
+                        {"name"});
+  metrics_.DeclareHistogram("workqueue_work_duration_seconds",
+                            "How long in seconds processing an item from workqueue takes.", {"name"},
+                            kReconcileBuckets);
+  metrics_.DeclareGauge("spaceport_drift",
+                        "1 for each field of a Space or image that differs from the desired state.",
+                        {"deployment", "space", "field"});
+  metrics_.DeclareGauge("spaceport_space_stage", "1 for the runtime stage each Space is in.",
+                        {"space", "stage"});
+  metrics_.DeclareGauge("spaceport_deployment_ready",
+                        "1 when the deployment's Ready condition is True, else 0.", {"deployment"});
+  metrics_.DeclareGauge("spaceport_suspend_status", "1 when the deployment is suspended.",
+                        {"deployment"});
+  metrics_.DeclareCounter("spaceport_api_requests_total",
+                          "HTTP exchanges with each API host, by status code (error: no response).",
+                          {"host", "code"});
+  metrics_.DeclareGauge("spaceport_ratelimit_remaining",
+                        "Requests left in the current rate-limit window of the host.", {"host"});
+  metrics_.DeclareCounter("spaceport_notifications_total", "Notifications by outcome.", {"result"});
+  metrics_.DeclareCounter("spaceport_webhook_requests_total", "Webhook requests by receiver and code.",
+                          {"receiver", "code"});
+  metrics_.DeclareGauge("spaceport_source_ready", "1 when the desired-state sources are loaded.", {});
+  metrics_.Set("controller_runtime_max_concurrent_reconciles", {kControllerName}, options_.concurrency);
+  metrics_.Set("controller_runtime_active_workers", {kControllerName}, 0);
+}
+
+Status Controller::Start() {
+  // Statuses of the previous process: a restart continues from them (history, deploying marker).
+  StoredStatuses stored = store_.ReadAll();
+  for (const std::string& problem : stored.problems) Log("status file not read: " + problem);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (DeploymentStatus& s : stored.statuses) statuses_[s.key] = std::move(s);
+  }
+  for (auto& source : sources_) {
+    Status s = source->Start([this] { SourcesChanged(); });
+    if (!s.ok()) return Status(s.code(), source->Describe() + ": " + s.message());
+  }
+  if (Status s = LoadSnapshot(/*initial=*/true); !s.ok()) return s;
+  sources_loaded_ = true;
+  metrics_.Set("spaceport_source_ready", {}, 1);
+  {
+    std::lock_guard<std::mutex> lock(done_mu_);
+    workers_running_ = options_.concurrency;
+  }
+  for (int i = 0; i < options_.concurrency; ++i) workers_.emplace_back([this] { Worker(); });
+  return Status::Ok();
+}
+
+void Controller::Stop() { queue_.ShutDown(); }
+
+bool Controller::Wait() {
+  std::unique_lock<std::mutex> lock(done_mu_);
+  // Before Stop there is no deadline; after it, shutdown_timeout of real time at most.
+  done_cv_.wait(lock, [this] { return workers_running_ == 0 || queue_.shutting_down(); });
+  const bool finished = done_cv_.wait_for(
+      lock, std::chrono::milliseconds(options_.shutdown_timeout), [this] { return workers_running_ == 0; });
+  lock.unlock();
+  if (finished) {
+    for (std::thread& t : workers_)
+      if (t.joinable()) t.join();
+  } else {
+    for (std::thread& t : workers_)
+      if (t.joinable()) t.detach();  // the process is about to exit; do not wait on it
+  }
+  return finished;
+}
+
+void Controller::SourcesChanged() {
+  if (Status s = LoadSnapshot(/*initial=*/false); !s.ok()) Log("source reload failed: " + s.message());
+}
+
+Status Controller::LoadSnapshot(bool initial) {
+  std::lock_guard<std::mutex> reload(reload_mu_);
+  std::vector<Snapshot> parts;
+  for (auto& source : sources_) {
+    Result<Snapshot> snap = source->Load();
+    if (!snap.ok()) {
+      if (initial) return Status(snap.status().code(), source->Describe() + ": " + snap.status().message());
+      return Status(snap.status().code(), source->Describe() + ": " + snap.status().message() +
+                                              " (keeping the previous desired state)");
+    }
+    parts.push_back(std::move(*snap));
+  }
+  Snapshot merged = MergeSnapshots(std::move(parts));
+  for (const spec::Diagnostic& d : merged.loaded.diagnostics)
+    if (d.severity == spec::Severity::kError) Log("invalid desired state: " + d.ToString());
+
+  std::vector<std::string> changed;
+  std::vector<std::string> removed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    std::map<std::string, spec::SpaceDeployment> next;
+    std::map<std::string, std::string> hashes;
+    for (spec::SpaceDeployment& d : merged.loaded.deployments) {
+      const std::string key = d.Key();
+      const std::string hash = SpecHash(d);
+      auto old = spec_hashes_.find(key);
+      // New or changed specs are reconciled now; a restart also reconciles everything once.
+      if (initial || old == spec_hashes_.end() || old->second != hash) changed.push_back(key);
+      hashes[key] = hash;
+      next.emplace(key, std::move(d));
+    }
+    for (const auto& [key, d] : deployments_)
+      if (!next.count(key)) removed.push_back(key);
+    // A deployment that stays invalid keeps neither queue entry nor metrics; its status file
+    // stays, so fixing the file continues its history.
+    deployments_ = std::move(next);
+    spec_hashes_ = std::move(hashes);
+    revision_ = merged.revision;
+    merged.loaded.deployments.clear();
+    last_load_ = std::move(merged.loaded);
+    for (const std::string& key : removed) {
+      plans_.erase(key);
+      never_reconciled_.erase(key);
+    }
+    if (initial)
+      for (const auto& [key, d] : deployments_) never_reconciled_.insert(key);
+  }
+  for (const std::string& key : removed) {
+    queue_.Remove(key);
+    ClearDeploymentMetrics(key);
+    // Only deployments that are gone from a valid source lose their status; an invalid document
+    // with the same key is reported in the drift report instead.
+    bool invalid_now = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (const spec::InvalidDocument& doc : last_load_.invalid) invalid_now = invalid_now || doc.key == key;
+      if (!invalid_now) statuses_.erase(key);
+    }
+    if (!invalid_now) (void)store_.Remove(key);
+    Log(key + ": " + (invalid_now ? "invalid now; not reconciled until fixed" : "removed from the sources"));
+  }
+  for (const std::string& key : changed) queue_.Add(key);
+  if (!initial && !changed.empty())
+    Log("desired state " + revision_ + ": " + std::to_string(changed.size()) + " deployment(s) changed");
+  if (initial && deployments_.empty()) first_pass_done_ = true;
+  return Status::Ok();
+}
+
+void Controller::Worker() {
+  while (std::optional<std::string> key = queue_.Get()) {
+    ++busy_;
+    metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
+    ReconcileKey(*key);
+    --busy_;
+    metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
+    queue_.Done(*key);
+  }
+  std::lock_guard<std::mutex> lock(done_mu_);
+  --workers_running_;
+  done_cv_.notify_all();
+}
+
+void Controller::ReconcileKey(const std::string& key) {
+  std::optional<spec::SpaceDeployment> deployment;
+  DeploymentStatus previous;
+  std::string revision;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto d = deployments_.find(key);
+    if (d == deployments_.end()) return;  // removed while queued
+    deployment = d->second;
+    if (auto s = statuses_.find(key); s != statuses_.end()) previous = s->second;
+    revision = revision_;
+  }
+
+  const auto started = clock_.Steady();
+  ReconcileOutcome out = reconciler_.Reconcile(*deployment, revision, previous);
+  const double seconds = std::chrono::duration<double>(clock_.Steady() - started).count();
+
+  if (Status s = store_.Write(out.status); !s.ok()) Log(key + ": status not written: " + s.message());
+  metrics_.Add("controller_runtime_reconcile_total", {kControllerName, out.result});
+  if (out.result == "error") metrics_.Add("controller_runtime_reconcile_errors_total", {kControllerName});
+  metrics_.Observe("controller_runtime_reconcile_time_seconds", {kControllerName}, seconds);
+  metrics_.Observe("workqueue_work_duration_seconds", {kControllerName}, seconds);
+  UpdateDeploymentMetrics(out.status);
+  if (notifier_ != nullptr)
+    for (report::Notification& n : out.notifications) {
+      n.time = Rfc3339(clock_.Now());
+      notifier_->Notify(n);
+    }
+
+  bool all_done = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // The deployment may have been removed while this pass ran: then its status goes too.
+    if (deployments_.count(key)) {
+      statuses_[key] = out.status;
+      plans_[key] = std::move(out.plan);
+    }
+    never_reconciled_.erase(key);
+    all_done = never_reconciled_.empty();
+  }
+
+  const Condition* ready = FindCondition(out.status, "Ready");
+  Log(key + ": " + out.result + " in " + std::to_string(static_cast<int>(seconds * 1000)) + " ms, " +
+      (ready ? "Ready=" + ready->status + " " + ready->reason + ": " + ready->message : "no condition"));
+
+  switch (out.requeue) {
+    case Requeue::kBackoff: {
+      const auto delay = queue_.AddRateLimited(key);
+      Log(key + ": retry in " + std::to_string(delay.count()) + " ms");
+      break;
+    }
+    case Requeue::kAfterPoll:
+      queue_.Forget(key);
+      queue_.AddAfter(key, options_.progress_poll);
+      break;
+    case Requeue::kAfterInterval: {
+      queue_.Forget(key);
+      Clock::Duration interval = std::chrono::seconds(deployment->interval.seconds);
+      if (interval.count() <= 0) interval = options_.default_interval;
+      queue_.AddAfterInterval(key, interval);
+      break;
+    }
+  }
+  if (all_done && !first_pass_done_.exchange(true)) {
+    Log("first pass done: every deployment was reconciled once");
+    if (options_.once) queue_.ShutDown();
+  }
+}
+
+void Controller::UpdateDeploymentMetrics(const DeploymentStatus& status) {
+  metrics_.ClearGauge("spaceport_drift", "deployment", status.key);
+  for (const plan::DriftItem& item : status.drift) {
+    std::string target = item.target;
+    if (target.rfind("space:", 0) == 0) target = target.substr(6);
+    metrics_.Set("spaceport_drift", {status.key, target, item.field}, 1);
+  }
+  for (const SpaceStatus& s : status.spaces) {
+    metrics_.ClearGauge("spaceport_space_stage", "space", s.space);
+    if (!s.stage.empty()) metrics_.Set("spaceport_space_stage", {s.space, s.stage}, 1);
+  }
+  const Condition* ready = FindCondition(status, "Ready");
+  metrics_.Set("spaceport_deployment_ready", {status.key}, ready && ready->status == "True" ? 1 : 0);
+  metrics_.Set("spaceport_suspend_status", {status.key}, status.suspended ? 1 : 0);
+}
+
+void Controller::ClearDeploymentMetrics(const std::string& key) {
+  metrics_.ClearGauge("spaceport_drift", "deployment", key);
+  metrics_.ClearGauge("spaceport_deployment_ready", "deployment", key);
+  metrics_.ClearGauge("spaceport_suspend_status", "deployment", key);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (auto s = statuses_.find(key); s != statuses_.end())
+    for (const SpaceStatus& space : s->second.spaces) metrics_.ClearGauge("spaceport_space_stage", "space", space.space);
+}
+
+void Controller::Enqueue(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (deployments_.count(key)) queue_.Add(key);
+}
+
+int Controller::EnqueueImage(const std::string& repository) {
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, d] : deployments_)
+      if (d.image.repository == repository) keys.push_back(key);
+  }
+  for (const std::string& key : keys) queue_.Add(key);
+  return static_cast<int>(keys.size());
+}
+
+int Controller::EnqueueSpace(const std::string& space, bool settings_changed) {
+  if (settings_changed) settings_cache_.Invalidate(space);
+  std::vector<std::string> keys;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, d] : deployments_)
+      for (const spec::SpaceSpec& s : d.spaces)
+        if (s.id == space) keys.push_back(key);
+  }
+  for (const std::string& key : keys) queue_.Add(key);
+  return static_cast<int>(keys.size());
+}
+
+int Controller::FetchSources(const std::string& repository_url, const std::string& ref) {
+  int n = 0;
+  for (auto& source : sources_)
+    if (source->Matches(repository_url, ref)) {
+      source->RequestFetch();
+      ++n;
+    }
+  return n;
+}
+
+plan::Plan Controller::CurrentPlan() const {
+  plan::Plan merged;
+  std::lock_guard<std::mutex> lock(mu_);
+  int next_id = 1;
+  for (const auto& [key, p] : plans_) {
+    merged.deployments.insert(merged.deployments.end(), p.deployments.begin(), p.deployments.end());
+    merged.drift.insert(merged.drift.end(), p.drift.begin(), p.drift.end());
+    // Ids are per pass; renumber so the merged plan's ids stay unique and ascending.
+    std::map<int, int> ids;
+    for (const plan::Action& a : p.actions) ids[a.id] = next_id++;
+    for (plan::Action a : p.actions) {
+      a.id = ids[a.id];
+      for (int& dep : a.depends_on) dep = ids.count(dep) ? ids[dep] : dep;
+      for (auto& [name, value] : a.params)
+        for (const auto& [from, to] : ids) {
+          const std::string marker = "<from action " + std::to_string(from) + ">";
+          for (size_t at = value.find(marker); at != std::string::npos; at = value.find(marker))
+            value.replace(at, marker.size(), "<from action " + std::to_string(to) + ">");
+        }
+      merged.actions.push_back(std::move(a));
+    }
+  }
+  plan::AddInvalid(last_load_, merged);
+  return merged;
+}
+
+std::vector<DeploymentStatus> Controller::Statuses() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<DeploymentStatus> out;
+  for (const auto& [key, s] : statuses_)
+    if (deployments_.count(key)) out.push_back(s);
+  return out;
+}
+
+std::string Controller::Revision() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return revision_;
+}
+
+std::string Controller::RenderMetrics() {
+  const WorkQueueStats q = queue_.stats();
+  metrics_.Set("workqueue_depth", {kControllerName}, static_cast<double>(q.depth));
+  metrics_.Set("workqueue_longest_running_processor_seconds", {kControllerName}, q.longest_running_seconds);
+  // Counters mirrored from their owners: set to the owner's running total.
+  metrics_.Add("workqueue_adds_total", {kControllerName},
+               static_cast<double>(q.adds_total) - metrics_.Value("workqueue_adds_total", {kControllerName}));
+  metrics_.Add("workqueue_retries_total", {kControllerName},
+               static_cast<double>(q.retries_total) - metrics_.Value("workqueue_retries_total", {kControllerName}));
+  for (const http::ExchangeCount& c : http::ExchangeCounts())
+    metrics_.Add("spaceport_api_requests_total", {c.host, c.code},
+                 static_cast<double>(c.count) - metrics_.Value("spaceport_api_requests_total", {c.host, c.code}));
+  if (world_.hub_budget) {
+    const hub::HostBudgetStats b = world_.hub_budget->stats();
+    auto url = http::Url::Parse(world_.config.hub.endpoint);
+    std::string host = url.ok() ? url->host : world_.config.hub.endpoint;
+    if (url.ok() && !((url->scheme == "http" && url->port == 80) || (url->scheme == "https" && url->port == 443)))
+      host += ":" + std::to_string(url->port);
+    metrics_.Set("spaceport_ratelimit_remaining", {host},
+                 static_cast<double>(std::max<int64_t>(0, world_.config.hub_budget.requests_per_window - b.in_window)));
+  }
+  if (notifier_ != nullptr) {
+    const report::NotifierStats n = notifier_->stats();
+    const std::pair<const char*, int64_t> results[] = {
+        {"sent", n.sent}, {"failed", n.failed}, {"duplicate", n.duplicates}, {"dropped", n.dropped}};
+    for (const auto& [result, count] : results)
+      metrics_.Add("spaceport_notifications_total", {result},
+                   static_cast<double>(count) - metrics_.Value("spaceport_notifications_total", {result}));
+  }
+  return metrics_.Render();
+}
+
+}  // namespace spaceport::runtime

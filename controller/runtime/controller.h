@@ -1,0 +1,135 @@
+// Controller: `spaceport run` — sources → work queue → workers running the Reconciler, with
+// status files, metrics, notifications and the HTTP API around them.
+//
+// Start() loads every source, reads the status files left by the previous process (so a
+// restart continues where it stopped), enqueues every deployment and starts `concurrency`
+// workers. A worker takes a key, reconciles it (runtime/reconciler.h), writes its status
+// atomically, updates the metrics, hands the notifications to the notifier and requeues the key:
+// after spec.interval ±5% when done, after progress_poll while a build or Space is on its way,
+// with per-key backoff (750 ms doubling to 15 min) after a transient failure. A source change
+// reloads the snapshot and enqueues only the deployments whose spec changed (or appeared);
+// deployments that left the sources are dropped from the queue, the metrics and the status files.
+//
+// Stop() is graceful: the queue stops handing out work, each worker finishes the step it is in
+// (every action is short with follow = false, and each is idempotent, so stopping between
+// actions is safe) and Wait() returns once they have, or after `shutdown_timeout`.
+//
+//   Controller c(world, options, RealClock::Instance());
+//   if (Status s = c.Start(); !s.ok()) die(s);
+//   ... on SIGTERM: c.Stop(); c.Wait();
+//
+// Thread-safe: webhook handlers call Enqueue*/SourcesChanged from server threads.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "base/clock.h"
+#include "observe/space_settings_cache.h"
+#include "plan/plan.h"
+#include "report/notifier.h"
+#include "report/prometheus.h"
+#include "runtime/deployment_status.h"
+#include "runtime/reconciler.h"
+#include "runtime/source.h"
+#include "runtime/status_store.h"
+#include "runtime/work_queue.h"
+#include "runtime/world.h"
+
+namespace spaceport::runtime {
+
+inline constexpr char kControllerName[] = "spacedeployment";
+
+struct ControllerOptions {
+  int concurrency = 4;
+  BackoffOptions backoff;
+  double interval_jitter = 0.05;
+  Clock::Duration progress_poll = std::chrono::seconds(5);   // while building / awaiting RUNNING
+  Clock::Duration shutdown_timeout = std::chrono::seconds(25);
+  Clock::Duration default_interval = std::chrono::minutes(10);  // when spec.interval is 0
+  int settings_refresh_every = 1;  // SpaceSettingsCache; 6 when Hub webhooks are configured
+  bool once = false;               // stop after every deployment was reconciled once
+  std::function<void(const std::string&)> log;  // one line per event; never a secret
+};
+
+class Controller {
+ public:
+  Controller(World& world, std::vector<std::unique_ptr<Source>> sources, ControllerOptions options,
+             Clock& clock, report::Notifier* notifier = nullptr);
+  ~Controller();
+  Controller(const Controller&) = delete;
+  Controller& operator=(const Controller&) = delete;
+
+  Status Start();
+  void Stop();  // idempotent; returns at once
+  // Blocks until the workers ended (after Stop, or with `once` when everything was reconciled
+  // once). Returns false when shutdown_timeout passed with a worker still busy.
+  bool Wait();
+
+  // Webhooks and tests.
+  void Enqueue(const std::string& key);
+  int EnqueueImage(const std::string& repository);   // deployments using that image; count
+  int EnqueueSpace(const std::string& space, bool settings_changed);
+  int FetchSources(const std::string& repository_url, const std::string& ref);  // matching sources
+  void SourcesChanged();  // reload the snapshot (from a source's watcher thread)
+
+  bool sources_loaded() const { return sources_loaded_; }
+  bool first_pass_done() const { return first_pass_done_; }
+  bool stopping() const { return queue_.shutting_down(); }
+
+  // The drift as of each deployment's last pass, in the `spaceport plan -o json` form.
+  plan::Plan CurrentPlan() const;
+  std::vector<DeploymentStatus> Statuses() const;
+  std::string Revision() const;
+  // Prometheus text of every metric (refreshes the gauges read at scrape time).
+  std::string RenderMetrics();
+  report::MetricRegistry& metrics() { return metrics_; }
+  const WorkQueue& queue() const { return queue_; }
+
+ private:
+  void DeclareMetrics();
+  Status LoadSnapshot(bool initial);
+  void Worker();
+  void ReconcileKey(const std::string& key);
+  void UpdateDeploymentMetrics(const DeploymentStatus& status);
+  void ClearDeploymentMetrics(const std::string& key);
+  void Log(const std::string& line) const;
+
+  World& world_;
+  std::vector<std::unique_ptr<Source>> sources_;
+  ControllerOptions options_;
+  Clock& clock_;
+  report::Notifier* notifier_;
+  WorkQueue queue_;
+  StatusStore store_;
+  observe::SpaceSettingsCache settings_cache_;
+  report::MetricRegistry metrics_;
+  Reconciler reconciler_;
+
+  mutable std::mutex mu_;  // guards everything below
+  std::map<std::string, spec::SpaceDeployment> deployments_;
+  std::map<std::string, std::string> spec_hashes_;
+  std::map<std::string, DeploymentStatus> statuses_;
+  std::map<std::string, plan::Plan> plans_;
+  std::set<std::string> never_reconciled_;
+  spec::LoadResult last_load_;  // for the invalid documents of the drift report
+  std::string revision_;
+
+  std::mutex reload_mu_;  // one snapshot load at a time
+  std::vector<std::thread> workers_;
+  std::atomic<int> busy_{0};
+  std::atomic<bool> sources_loaded_{false};
+  std::atomic<bool> first_pass_done_{false};
+  std::mutex done_mu_;
+  std::condition_variable done_cv_;
+  int workers_running_ = 0;
+};
+
+}  // namespace spaceport::runtime

@@ -1,0 +1,437 @@
+#include "runtime/reconciler.h"
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include "act/executor.h"
+#include "base/digest.h"
+#include "clients/hub/hub_types.h"
+#include "plan/planner.h"
+
+namespace spaceport::runtime {
+namespace {
+
+// Reasons that need a person (a fixed spec, a credential, a fixed build): no backoff loop,
+// the deployment is looked at again after its interval or when its source changes.
+bool IsStalledReason(const std::string& reason) {
+  static const std::set<std::string> kStalled = {
+      "AuthFailed", "ImageMissing", "SpaceFailed",    "BuildFailed", "InvalidSpec",
+      "SpaceMissing", "DigestMismatch", "HealthCheckFailed", "SpaceTimeout"};
+  return kStalled.count(reason) > 0;
+}
+
+std::string Join(const std::vector<std::string>& parts, const std::string& sep) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+  return out;
+}
+
+// The digest a Space's Dockerfile deploys: the first "@sha256:…" in it.
+std::string DeployedDigest(const std::optional<std::string>& dockerfile) {
+  if (!dockerfile) return "";
+  const size_t at = dockerfile->find("@sha256:");
+  if (at == std::string::npos) return "";
+  size_t end = at + 1;
+  while (end < dockerfile->size() && (std::isxdigit(static_cast<unsigned char>((*dockerfile)[end])) ||
+                                      (*dockerfile)[end] == ':' || std::isalnum(static_cast<unsigned char>((*dockerfile)[end]))))
+    ++end;
+  return dockerfile->substr(at + 1, end - at - 1);
+}
+
+void Field(std::ostringstream& out, const std::string& name, const std::string& value) {
+  out << name << '=' << value.size() << ':' << value << ';';
+}
+
+}  // namespace
+
+std::string SpecHash(const spec::SpaceDeployment& d) {
+  // Length-prefixed fields in a fixed order: two different specs never serialise alike.
+  std::ostringstream out;
+  Field(out, "key", d.Key());
+  for (const auto& [k, v] : d.labels) Field(out, "label." + k, v);
+  for (const auto& [k, v] : d.annotations) Field(out, "annotation." + k, v);
+  Field(out, "image.repository", d.image.repository);
+  Field(out, "image.version", d.image.version.value_or("\x01"));
+  Field(out, "image.semver", d.image.semver.value_or("\x01"));
+  if (d.image.build) {
+    if (const auto& gh = d.image.build->github_actions) {
+      Field(out, "build.gh.repository", gh->repository);
+      Field(out, "build.gh.workflow", gh->workflow);
+      Field(out, "build.gh.ref", gh->ref);
+      for (const auto& [k, v] : gh->inputs) Field(out, "build.gh.input." + k, v);
+      if (gh->token) {
+        Field(out, "build.gh.token.env", gh->token->from_env.value_or(""));
+        if (gh->token->secret_key_ref)
+          Field(out, "build.gh.token.ref", gh->token->secret_key_ref->name + "/" + gh->token->secret_key_ref->key);
+      }
+    }
+    if (const auto& cmd = d.image.build->command) {
+      for (const std::string& arg : cmd->run) Field(out, "build.run", arg);
+      Field(out, "build.timeout", std::to_string(cmd->timeout.seconds));
+    }
+  }
+  for (const std::string& p : d.wrapper.platforms) Field(out, "wrapper.platform", p);
+  for (const auto& [k, v] : d.wrapper.env) Field(out, "wrapper.env." + k, v);
+  Field(out, "wrapper.port", std::to_string(d.wrapper.port));
+  for (const spec::SpaceSpec& s : d.spaces) {
+    Field(out, "space", s.id);
+    Field(out, "create", s.create ? "1" : "0");
+    Field(out, "private", s.is_private ? "1" : "0");
+    Field(out, "hardware", s.hardware.value_or("\x01"));
+    Field(out, "sleep", s.sleep_time_seconds ? std::to_string(*s.sleep_time_seconds) : "\x01");
+    Field(out, "variables", s.variables ? "1" : "0");
+    if (s.variables)
+      for (const auto& [k, v] : *s.variables) Field(out, "variable." + k, v);
+    Field(out, "secrets", s.secrets ? "1" : "0");
+    if (s.secrets)
+      for (const auto& [k, v] : *s.secrets)
+        Field(out, "secret." + k,
+              v.from_env.value_or("") + "|" +
+                  (v.secret_key_ref ? v.secret_key_ref->name + "/" + v.secret_key_ref->key : ""));
+    Field(out, "health.path", s.health.path);
+    Field(out, "health.timeout", std::to_string(s.health.timeout_seconds));
+    Field(out, "card.title", s.card.title.value_or("\x01"));
+    Field(out, "card.emoji", s.card.emoji.value_or("\x01"));
+    Field(out, "card.colorFrom", s.card.color_from.value_or("\x01"));
+    Field(out, "card.colorTo", s.card.color_to.value_or("\x01"));
+    Field(out, "card.short", s.card.short_description.value_or("\x01"));
+    Field(out, "card.license", s.card.license.value_or("\x01"));
+    Field(out, "card.pinned", s.card.pinned ? (*s.card.pinned ? "1" : "0") : "\x01");
+  }
+  Field(out, "driftPolicy", spec::to_string(d.drift_policy));
+  Field(out, "suspend", d.suspend ? "1" : "0");
+  Field(out, "interval", std::to_string(d.interval.seconds));
+  return "sha256:" + Sha256Hex(out.str());
+}
+
+Reconciler::Reconciler(World& world, ReconcilerOptions options, Clock& clock)
+    : world_(world), options_(std::move(options)), clock_(clock) {}
+
+namespace {
+
+// One pass's working state, filled step by step.
+struct Pass {
+  const spec::SpaceDeployment& deployment;
+  const DeploymentStatus& previous;
+  ReconcileOutcome out;
+  observe::Observation observation;
+  plan::Plan plan;
+  act::ExecutionReport execution;
+  std::string space_url_base;
+  Clock::TimePoint now;
+};
+
+std::string SpaceUrl(const std::string& endpoint, const std::string& space) {
+  std::string base = endpoint;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + "/spaces/" + space;
+}
+
+void SetReady(Pass& p, const std::string& status, const std::string& reason, const std::string& message) {
+  SetCondition(p.out.status, {"Ready", status, reason, message, ""}, p.now);
+}
+
+void SetFlag(Pass& p, const std::string& type, bool on, const std::string& reason, const std::string& message) {
+  if (on) {
+    SetCondition(p.out.status, {type, "True", reason, message, ""}, p.now);
+  } else {
+    RemoveCondition(p.out.status, type);
+  }
+}
+
+// Spaces as observed, with the commits this pass made applied.
+void FillSpaces(Pass& p) {
+  p.out.status.spaces.clear();
+  std::map<std::string, std::string> commits;
+  for (const act::ActionOutcome& o : p.execution.outcomes)
+    if (o.kind == plan::ActionKind::kCommitSpaceFiles && o.status.ok() && !o.skipped && o.wrote)
+      commits[o.target] = o.result;
+  for (const spec::SpaceSpec& s : p.deployment.spaces) {
+    SpaceStatus st;
+    st.space = s.id;
+    st.url = SpaceUrl(p.space_url_base, s.id);
+    auto seen = p.observation.spaces.find(s.id);
+    if (seen != p.observation.spaces.end()) {
+      st.stage = seen->second.exists ? seen->second.stage : "ABSENT";
+      st.commit = seen->second.sha;
+      st.deployed_digest = DeployedDigest(seen->second.dockerfile);
+    }
+    // An outcome with a newer state wins over the observation made before acting.
+    for (const act::ActionOutcome& o : p.execution.outcomes) {
+      if (o.target != s.id || o.skipped) continue;
+      if (o.kind == plan::ActionKind::kAwaitRunning && !o.result.empty())
+        st.stage = o.result.substr(0, o.result.find(','));
+    }
+    if (auto c = commits.find(s.id); c != commits.end()) st.commit = c->second;
+    p.out.status.spaces.push_back(std::move(st));
+  }
+}
+
+void FillImage(Pass& p) {
+  p.out.status.wrappers.clear();
+  for (const plan::DeploymentPlan& d : p.plan.deployments) {
+    if (d.key != p.deployment.Key()) continue;
+    p.out.status.resolved_version = d.resolved_version;
+    p.out.status.resolved_digest = d.resolved_digest;
+  }
+  if (p.out.status.resolved_version.empty()) return;
+  auto repo = p.observation.repositories.find(p.deployment.image.repository);
+  for (const std::string& platform : p.deployment.wrapper.platforms) {
+    WrapperStatus w;
+    w.platform = platform;
+    const std::string tag = "hf-" + platform + "-" + p.out.status.resolved_version;
+    w.tag = p.deployment.image.repository + ":" + tag;
+    if (repo != p.observation.repositories.end())
+      if (auto t = repo->second.tags.find(tag); t != repo->second.tags.end()) w.digest = t->second.digest;
+    for (const act::ActionOutcome& o : p.execution.outcomes)
+      if (o.kind == plan::ActionKind::kPublishWrapper && o.status.ok() && !o.skipped &&
+          o.target.find(tag) != std::string::npos)
+        w.digest = o.result.substr(0, o.result.find(','));
+    p.out.status.wrappers.push_back(std::move(w));
+  }
+  for (const act::ActionOutcome& o : p.execution.outcomes)
+    if ((o.kind == plan::ActionKind::kBuildImage || o.kind == plan::ActionKind::kAwaitBuild) &&
+        o.result.find("://") != std::string::npos) {
+      const size_t at = o.result.find("http");
+      if (at != std::string::npos) p.out.status.build_url = o.result.substr(at, o.result.find(',', at) - at);
+    }
+  for (const observe::BuildInFlight& b : p.observation.builds)
+    if (b.repository == p.deployment.image.repository && !b.url.empty() &&
+        b.version == p.out.status.resolved_version)
+      p.out.status.build_url = b.url;
+}
+
+// DeployFailed, once per change of the failure reason (not on every retry of the same one).
+void NotifyFailure(Pass& p, const std::string& reason, const std::string& message,
+                   report::Notification base) {
+  const Condition* before = FindCondition(p.previous, "Ready");
+  p.out.status.deploying.clear();
+  if (before != nullptr && before->status == "False" && before->reason == reason) return;
+  base.event = report::NotificationEvent::kDeployFailed;
+  base.deployment = p.deployment.Key();
+  base.reason = reason;
+  base.message = message;
+  p.out.notifications.push_back(std::move(base));
+}
+
+}  // namespace
+
+ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
+                                       const std::string& revision,
+                                       const DeploymentStatus& previous) {
+  const auto started = clock_.Steady();
+  Pass p{deployment, previous, {}, {}, {}, {}, world_.config.hub.endpoint, clock_.Now()};
+  p.out.status = previous;
+  DeploymentStatus& status = p.out.status;
+  status.key = deployment.Key();
+  status.source = deployment.position.file + ":" + std::to_string(deployment.position.line);
+  status.revision = revision;
+  status.spec_hash = SpecHash(deployment);
+  status.suspended = deployment.suspend;
+  status.last_reconcile_time = Rfc3339(p.now);
+
+  ReconcileRecord record;
+  record.time = Rfc3339(p.now);
+  record.revision = revision;
+  auto finish = [&](std::string result, std::string state, std::string reason, std::string message) {
+    record.result = std::move(result);
+    record.state = std::move(state);
+    record.reason = std::move(reason);
+    record.message = std::move(message);
+    record.seconds = std::chrono::duration<double>(clock_.Steady() - started).count();
+    record.writes = p.execution.writes;
+    record.actions = static_cast<int>(p.execution.outcomes.size());
+    record.failed = static_cast<int>(std::count_if(p.execution.outcomes.begin(), p.execution.outcomes.end(),
+                                                   [](const act::ActionOutcome& o) { return !o.status.ok(); }));
+    p.out.result = record.result;
+    RecordReconcile(status, record);
+  };
+
+  // 1. Suspended: shown, not touched.
+  if (deployment.suspend) {
+    SetReady(p, "Unknown", "Suspended", "spec.suspend is true: not reconciled");
+    SetFlag(p, "Reconciling", false, "", "");
+    SetFlag(p, "Stalled", false, "", "");
+    finish("success", "Suspended", "Suspended", "suspended");
+    return std::move(p.out);
+  }
+
+  // 2. Observe what this deployment names.
+  const std::vector<spec::SpaceDeployment> one{deployment};
+  WorldObservation seen = ObserveDeployments(world_, one, p.observation, options_.settings_cache);
+  p.out.hub_requests = seen.hub_requests;
+  p.out.registry_requests = seen.registry_requests;
+
+  // 3. Plan.
+  p.plan = plan::MakePlan(one, p.observation);
+  p.out.plan = p.plan;
+  const plan::DeploymentPlan* dp = p.plan.deployments.empty() ? nullptr : &p.plan.deployments.front();
+  status.drift.clear();
+  for (const plan::DriftItem& item : p.plan.drift) status.drift.push_back(item);
+
+  if (!seen.complete()) {
+    // Nothing is changed on a partial view; the reason of the first problem picks the condition.
+    const ObserveProblem& first = seen.problems.front();
+    std::vector<std::string> parts;
+    for (const ObserveProblem& problem : seen.problems) parts.push_back(problem.what + ": " + problem.message);
+    const std::string message = "not observed: " + Join(parts, "; ");
+    const bool stalled = IsStalledReason(first.reason);
+    SetReady(p, "False", first.reason, message);
+    SetFlag(p, "Stalled", stalled, first.reason, message);
+    SetFlag(p, "Reconciling", !stalled, "Progressing", "retrying after " + first.reason);
+    FillImage(p);
+    FillSpaces(p);
+    p.out.requeue = stalled ? Requeue::kAfterInterval : Requeue::kBackoff;
+    finish(stalled ? "success" : "error", "Unknown", first.reason, message);
+    NotifyFailure(p, first.reason, message, {});
+    return std::move(p.out);
+  }
+
+  // 4. Act: builds and Spaces on their way are looked at once, never waited for here.
+  act::ExecutorDeps deps;
+  deps.registries = world_.registries.get();
+  deps.builders = BuildersOf(world_);
+  deps.hub = world_.hub.get();
+  deps.health_transport = world_.health_transport.get();
+  if (world_.config.hub.allow_plain_http) {
+    auto url = http::Url::Parse(world_.config.hub.endpoint);
+    if (url.ok()) deps.insecure_origins.push_back(url->Origin());
+  }
+  deps.clock = &clock_;
+  deps.fingerprint_key = world_.fingerprint_key;
+  deps.state_dir = world_.state_dir;
+  deps.env = world_.env;
+  deps.follow = false;
+  if (options_.log) deps.progress = options_.log;
+  p.execution = act::Executor(std::move(deps)).Run(p.plan, one);
+  if (options_.settings_cache != nullptr)
+    for (const act::ActionOutcome& o : p.execution.outcomes)
+      if ((o.kind == plan::ActionKind::kSetVariables || o.kind == plan::ActionKind::kSetSecrets ||
+           o.kind == plan::ActionKind::kCreateSpace) && !o.skipped)
+        options_.settings_cache->Invalidate(o.target);
+
+  // 5. Status.
+  FillImage(p);
+  FillSpaces(p);
+  const std::string state = dp ? plan::to_string(dp->state) : "InSync";
+  const act::ActionOutcome* failed = nullptr;
+  for (const act::ActionOutcome& o : p.execution.outcomes)
+    if (!o.status.ok() && !o.skipped) {
+      failed = &o;
+      break;
+    }
+  report::Notification base;
+  base.deployment = deployment.Key();
+  base.revision = revision;
+  if (!status.resolved_version.empty())
+    base.image_ref = deployment.image.repository + ":" + status.resolved_version;
+  base.image_digest = status.resolved_digest;
+  base.build_url = status.build_url;
+  for (const SpaceStatus& s : status.spaces) base.spaces.push_back({s.space, s.url, s.stage});
+
+  const bool drift_changed = status.drift != previous.drift;
+  if (!status.drift.empty() && drift_changed) {
+    report::Notification n = base;
+    n.event = report::NotificationEvent::kDriftFound;
+    n.drift = status.drift;
+    n.reason = "Drifted";
+    n.message = std::to_string(status.drift.size()) + " field(s) differ from the desired state" +
+                (deployment.drift_policy == spec::DriftPolicy::kWarn ? " (driftPolicy warn: reported only)" : "");
+    p.out.notifications.push_back(std::move(n));
+  }
+
+  if (p.execution.writes > 0) {
+    status.deploying = base.image_ref + (base.image_digest.empty() ? "" : "@" + base.image_digest);
+    if (failed == nullptr && !status.drift.empty() && !previous.history.empty() &&
+        deployment.drift_policy == spec::DriftPolicy::kCorrect) {
+      report::Notification n = base;
+      n.event = report::NotificationEvent::kDriftCorrected;
+      n.drift = status.drift;
+      n.reason = "DriftCorrected";
+      n.message = std::to_string(p.execution.writes) + " change(s) made to correct " +
+                  std::to_string(status.drift.size()) + " drifted field(s)";
+      p.out.notifications.push_back(std::move(n));
+    }
+  }
+
+  if (failed != nullptr) {
+    const std::string reason = failed->reason.empty() ? "Failed" : failed->reason;
+    std::string message = std::string(plan::to_string(failed->kind)) + " " + failed->target + ": " +
+                          failed->status.message();
+    const bool stalled = IsStalledReason(reason);
+    SetReady(p, "False", reason, message);
+    SetFlag(p, "Stalled", stalled, reason, message);
+    SetFlag(p, "Reconciling", !stalled, "Progressing", "retrying after " + reason);
+    p.out.requeue = stalled ? Requeue::kAfterInterval : Requeue::kBackoff;
+    finish(stalled ? "success" : "error", state, reason, message);
+    NotifyFailure(p, reason, message, base);
+    return std::move(p.out);
+  }
+
+  const bool pending = p.execution.pending() || (dp && dp->state == plan::DeploymentState::kProgressing);
+  if (dp && dp->state == plan::DeploymentState::kStalled) {
+    const std::string message = dp->notes.empty() ? dp->reason : Join(dp->notes, "; ");
+    SetReady(p, "False", dp->reason, message);
+    SetFlag(p, "Stalled", true, dp->reason, message);
+    SetFlag(p, "Reconciling", false, "", "");
+    p.out.requeue = Requeue::kAfterInterval;
+    finish("success", state, dp->reason, message);
+    NotifyFailure(p, dp->reason, message, base);
+    return std::move(p.out);
+  }
+  if (pending) {
+    std::vector<std::string> waiting;
+    for (const act::ActionOutcome& o : p.execution.outcomes)
+      if (o.pending && !o.skipped) waiting.push_back(o.target + " " + o.result);
+    const std::string message = waiting.empty() ? (dp ? dp->reason : "Progressing")
+                                                : "waiting for " + Join(waiting, "; ");
+    // The reason names what is awaited now, not what the plan (made before acting) expected.
+    std::string reason = dp && !dp->reason.empty() ? dp->reason : "Progressing";
+    for (const act::ActionOutcome& o : p.execution.outcomes) {
+      if (!o.pending || o.skipped) continue;
+      if (o.kind == plan::ActionKind::kBuildImage || o.kind == plan::ActionKind::kAwaitBuild) {
+        reason = "Building";
+        break;
+      }
+      if (o.kind == plan::ActionKind::kAwaitRunning) reason = "SpaceBuilding";
+    }
+    SetReady(p, "False", reason, message);
+    SetFlag(p, "Reconciling", true, reason, message);
+    SetFlag(p, "Stalled", false, "", "");
+    p.out.requeue = Requeue::kAfterPoll;
+    finish("requeue", state, reason, message);
+    return std::move(p.out);
+  }
+  if (dp && dp->state == plan::DeploymentState::kDrifted) {
+    const std::string message = std::to_string(status.drift.size()) +
+                                " field(s) differ; driftPolicy warn: reported, not corrected";
+    SetReady(p, "False", "Drifted", message);
+    SetFlag(p, "Reconciling", false, "", "");
+    SetFlag(p, "Stalled", false, "", "");
+    p.out.requeue = Requeue::kAfterInterval;
+    finish("success", state, "Drifted", message);
+    return std::move(p.out);
+  }
+
+  // Everything ran and nothing is on its way. Writes were made only if something differed.
+  const std::string message = p.execution.writes > 0
+                                  ? std::to_string(p.execution.writes) + " change(s) applied"
+                                  : "the world matches the desired state";
+  SetReady(p, "True", "Succeeded", message);
+  SetFlag(p, "Reconciling", false, "", "");
+  SetFlag(p, "Stalled", false, "", "");
+  p.out.requeue = Requeue::kAfterInterval;
+  finish("success", state, "Succeeded", message);
+  if (!status.deploying.empty()) {
+    report::Notification n = base;
+    n.event = report::NotificationEvent::kDeploySucceeded;
+    n.reason = "Succeeded";
+    n.message = status.deploying + " is running on " + std::to_string(status.spaces.size()) + " Space(s)";
+    p.out.notifications.push_back(std::move(n));
+    status.deploying.clear();
+  }
+  return std::move(p.out);
+}
+
+}  // namespace spaceport::runtime

@@ -1,0 +1,82 @@
+// Reconciler: one pass of the pipeline for one SpaceDeployment, as the controller runs it —
+// observe → plan → act → status — in the manner of Flux's reconcilers: an ordered list of small
+// steps, each of which may end the pass with a typed outcome that picks the condition.
+//
+//   1. suspended?         status shows it; nothing observed or changed
+//   2. observe            only what this deployment names (registry, builds, its Spaces)
+//   3. plan               plan::MakePlan over this deployment alone
+//   4. act                act::Executor with follow = false: builds and Spaces that are still on
+//                         their way are looked at once and reported pending, so no worker waits
+//                         out a Docker build; the pass asks to come back after `progress_poll`
+//   5. status             conditions (Ready; Reconciling/Stalled only while true), drift, Spaces,
+//                         the reconcile appended to the last five
+//   6. notifications      what changed since the previous status (report/notifier.h events)
+//
+// The outcome says how to requeue: success → after spec.interval; progressing → after
+// progress_poll; transient failure (RateLimited, HubError, RegistryError, Conflict) → backoff;
+// stalled (AuthFailed, ImageMissing, SpaceFailed, BuildFailed, InvalidSpec) → after the interval,
+// never a hot loop. The reconciler itself keeps no state between passes: the previous status is
+// passed in, so a restarted controller continues from the status files.
+//
+// Thread-safe for distinct deployments (the work queue never hands one key to two workers).
+//
+//   Reconciler r(world, options, clock);
+//   ReconcileOutcome out = r.Reconcile(deployment, "sha256:ab..", previous_status);
+//   store.Write(out.status);
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "report/notifier.h"
+#include "runtime/deployment_status.h"
+#include "observe/space_settings_cache.h"
+#include "runtime/world.h"
+#include "spec/types.h"
+
+namespace spaceport::runtime {
+
+enum class Requeue {
+  kAfterInterval,  // in sync, drift reported only, or stalled: come back after spec.interval
+  kAfterPoll,      // progressing: come back after progress_poll
+  kBackoff,        // transient failure: per-item exponential backoff
+};
+
+struct ReconcileOutcome {
+  DeploymentStatus status;
+  Requeue requeue = Requeue::kAfterInterval;
+  std::string result;  // success, error, requeue — the controller_runtime_reconcile_total label
+  std::vector<report::Notification> notifications;
+  plan::Plan plan;  // this pass's plan (drift and actions), for the drift report
+  int64_t hub_requests = 0;
+  int64_t registry_requests = 0;
+};
+
+struct ReconcilerOptions {
+  // Progress lines ("default/tools: CommitSpaceFiles acme/tools done in 0.1s").
+  std::function<void(const std::string&)> log;
+  // Reads of Space settings (variables, secrets) are shared through this cache when set; see
+  // observe/space_settings_cache.h.
+  observe::SpaceSettingsCache* settings_cache = nullptr;
+};
+
+class Reconciler {
+ public:
+  Reconciler(World& world, ReconcilerOptions options, Clock& clock);
+
+  ReconcileOutcome Reconcile(const spec::SpaceDeployment& deployment, const std::string& revision,
+                             const DeploymentStatus& previous);
+
+ private:
+  World& world_;
+  ReconcilerOptions options_;
+  Clock& clock_;
+};
+
+// Hash of a deployment's spec (file-mode observedGeneration): changes when the spec does.
+std::string SpecHash(const spec::SpaceDeployment& deployment);
+
+}  // namespace spaceport::runtime
