@@ -216,6 +216,13 @@ std::string Rfc3339(Clock::TimePoint t) {
   return buf;
 }
 
+std::optional<Clock::TimePoint> ParseRfc3339(const std::string& text) {
+  std::tm tm{};
+  const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  return std::chrono::system_clock::from_time_t(::timegm(&tm));
+}
+
 void SetCondition(DeploymentStatus& s, Condition c, Clock::TimePoint now) {
   auto it = std::find_if(s.conditions.begin(), s.conditions.end(),
                          [&](const Condition& old) { return old.type == c.type; });
@@ -261,6 +268,7 @@ Json ToJson(const DeploymentStatus& s) {
   j.Append("drift", ArrayJson(s.drift, &DriftJson));
   j.Append("buildUrl", Json(s.build_url));
   j.Append("deploying", Json(s.deploying));
+  j.Append("deployingSince", Json(s.deploying_since));
   j.Append("history", ArrayJson(s.history, &RecordJson));
   j.Append("lastReconcileTime", Json(s.last_reconcile_time));
   return j;
@@ -288,6 +296,7 @@ Result<DeploymentStatus> StatusFromJson(const Json& j) {
   r.Array<plan::DriftItem>("drift", s.drift, ReadDrift);
   r.String("buildUrl", s.build_url);
   r.String("deploying", s.deploying);
+  r.String("deployingSince", s.deploying_since);
   r.Array<ReconcileRecord>("history", s.history, ReadRecord);
   r.String("lastReconcileTime", s.last_reconcile_time);
   if (!error.ok()) return error;

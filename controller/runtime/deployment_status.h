@@ -87,6 +87,7 @@ struct DeploymentStatus {
   // What is being deployed since a pass made changes ("REPO:VERSION@DIGEST"), until Ready turns
   // True (DeploySucceeded) or the deploy fails (DeployFailed); "" when nothing is in flight.
   std::string deploying;
+  std::string deploying_since;  // RFC 3339: when that deploy made its first change; "" with it
   std::vector<ReconcileRecord> history;   // newest first, at most kHistoryLength
   std::string last_reconcile_time;        // RFC 3339; "" before the first
 
@@ -96,6 +97,8 @@ struct DeploymentStatus {
 inline constexpr size_t kHistoryLength = 5;
 
 std::string Rfc3339(Clock::TimePoint t);  // 2026-01-01T00:00:00Z (UTC, seconds)
+// The inverse of Rfc3339 (UTC "Z" form only); nullopt for anything else.
+std::optional<Clock::TimePoint> ParseRfc3339(const std::string& text);
 
 // Sets (adds or replaces) condition `c.type`; lastTransitionTime becomes `now` unless the status
 // is unchanged, in which case the old time is kept.

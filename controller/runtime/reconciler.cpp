@@ -8,6 +8,7 @@
 #include "base/digest.h"
 #include "clients/hub/hub_types.h"
 #include "plan/planner.h"
+#include "spec/defaults.h"
 
 namespace spaceport::runtime {
 namespace {
@@ -202,11 +203,32 @@ void FillImage(Pass& p) {
       p.out.status.build_url = b.url;
 }
 
+// How long a deploy may take to reach RUNNING: the longest health.timeoutSeconds of its Spaces.
+std::chrono::seconds HealthTimeout(const spec::SpaceDeployment& d) {
+  int64_t longest = 0;
+  for (const spec::SpaceSpec& s : d.spaces) longest = std::max(longest, s.health.timeout_seconds);
+  return std::chrono::seconds(longest > 0 ? longest : spec::kDefaultHealthTimeoutSeconds);
+}
+
+// A deploy in flight that still awaits a Space after the health timeout: it will not come by
+// waiting longer (a build stuck in BUILDING, an app that never binds its port).
+bool SpaceTimedOut(const Pass& p) {
+  if (p.out.status.deploying_since.empty()) return false;
+  const std::optional<Clock::TimePoint> since = ParseRfc3339(p.out.status.deploying_since);
+  if (!since || p.now - *since <= HealthTimeout(p.deployment)) return false;
+  for (const act::ActionOutcome& o : p.execution.outcomes)
+    if (o.pending && !o.skipped && o.kind == plan::ActionKind::kAwaitRunning) return true;
+  return false;
+}
+
 // DeployFailed, once per change of the failure reason (not on every retry of the same one).
 void NotifyFailure(Pass& p, const std::string& reason, const std::string& message,
                    report::Notification base) {
   const Condition* before = FindCondition(p.previous, "Ready");
-  p.out.status.deploying.clear();
+  if (reason != "SpaceTimeout") {  // a late RUNNING still ends that deploy with success
+    p.out.status.deploying.clear();
+    p.out.status.deploying_since.clear();
+  }
   if (before != nullptr && before->status == "False" && before->reason == reason) return;
   base.event = report::NotificationEvent::kDeployFailed;
   base.deployment = p.deployment.Key();
@@ -342,7 +364,10 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   }
 
   if (p.execution.writes > 0) {
-    status.deploying = base.image_ref + (base.image_digest.empty() ? "" : "@" + base.image_digest);
+    const std::string deploying = base.image_ref + (base.image_digest.empty() ? "" : "@" + base.image_digest);
+    if (deploying != status.deploying || status.deploying_since.empty())
+      status.deploying_since = Rfc3339(p.now);
+    status.deploying = deploying;
     if (failed == nullptr && !status.drift.empty() && !previous.history.empty() &&
         deployment.drift_policy == spec::DriftPolicy::kCorrect) {
       report::Notification n = base;
@@ -378,6 +403,17 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     p.out.requeue = Requeue::kAfterInterval;
     finish("success", state, dp->reason, message);
     NotifyFailure(p, dp->reason, message, base);
+    return std::move(p.out);
+  }
+  if (pending && SpaceTimedOut(p)) {
+    const std::string message = "the Spaces are not RUNNING " + std::to_string(HealthTimeout(deployment).count()) +
+                                " s after the deploy of " + status.deploying + " began (health.timeoutSeconds)";
+    SetReady(p, "False", "SpaceTimeout", message);
+    SetFlag(p, "Stalled", true, "SpaceTimeout", message);
+    SetFlag(p, "Reconciling", false, "", "");
+    p.out.requeue = Requeue::kAfterInterval;
+    finish("success", state, "SpaceTimeout", message);
+    NotifyFailure(p, "SpaceTimeout", message, base);
     return std::move(p.out);
   }
   if (pending) {
@@ -430,6 +466,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     n.message = status.deploying + " is running on " + std::to_string(status.spaces.size()) + " Space(s)";
     p.out.notifications.push_back(std::move(n));
     status.deploying.clear();
+    status.deploying_since.clear();
   }
   return std::move(p.out);
 }

@@ -125,6 +125,7 @@ DeploymentStatus FullStatus() {
   s.drift = {{"default/tools", "space:acme/tools", "variables.LOG_LEVEL", "info", "debug"}};
   s.build_url = "https://github.com/acme/tools/actions/runs/7";
   s.deploying = "ghcr.io/acme/tools:v1.2.0@sha256:aa";
+  s.deploying_since = "2026-01-01T00:00:00Z";
   RecordReconcile(s, {"2026-01-01T00:00:00Z", "requeue", "Progressing", "SpaceBuilding",
                       "waiting for acme/tools", "4f2a9c1e", 1.25, 2, 3, 0});
   s.last_reconcile_time = "2026-01-01T00:00:00Z";
@@ -184,6 +185,7 @@ constexpr char kFullStatusJson[] = R"({
   ],
   "buildUrl": "https://github.com/acme/tools/actions/runs/7",
   "deploying": "ghcr.io/acme/tools:v1.2.0@sha256:aa",
+  "deployingSince": "2026-01-01T00:00:00Z",
   "history": [
     {
       "time": "2026-01-01T00:00:00Z",
@@ -229,7 +231,7 @@ TEST(StatusJson, AnEmptyStatusStillHasEveryField) {
   EXPECT_THAT(names, ElementsAre("apiVersion", "kind", "key", "source", "revision", "specHash",
                                  "suspended", "conditions", "resolvedVersion", "resolvedDigest",
                                  "wrappers", "spaces", "drift", "buildUrl", "deploying",
-                                 "history", "lastReconcileTime"));
+                                 "deployingSince", "history", "lastReconcileTime"));
   EXPECT_TRUE(j.Find("conditions")->is_array());
   EXPECT_EQ(j.GetString("lastReconcileTime", "missing"), "");
 }
