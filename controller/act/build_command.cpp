@@ -157,15 +157,6 @@ struct LaunchPlan {
 
 // --- the parent side ---
 
-std::string NowRfc3339(const Clock& clock) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(clock.Now());
-  std::tm tm{};
-  ::gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 bool ReadAll(int fd, char* data, size_t size) {
   while (size > 0) {
     const ssize_t n = ::read(fd, data, size);
@@ -311,7 +302,7 @@ Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
   record.build_id = request.build_id;
   record.image = request.Image();
   record.log_path = log_path;
-  record.started_at = NowRfc3339(clock_);
+  record.started_at = FormatRfc3339(clock_.Now());
   record.timeout_seconds = timeout_seconds;
   if (Status s = locks_.Write(key, record); !s.ok()) return s;
   return HandleFor(key, record);

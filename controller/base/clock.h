@@ -8,6 +8,8 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
+#include <string>
 #include <mutex>
 
 namespace spaceport {
@@ -67,5 +69,11 @@ class FakeClock final : public Clock {
   TimePoint now_;
   Duration slept_{0};
 };
+
+// Time as RFC 3339 in UTC to the second ("2026-01-01T00:00:00Z"), the form of every timestamp
+// Spaceport writes (status, notifications, build records, logs); and its inverse, which accepts
+// only that form.
+std::string FormatRfc3339(Clock::TimePoint t);
+std::optional<Clock::TimePoint> ParseRfc3339(const std::string& text);
 
 }  // namespace spaceport

@@ -16,6 +16,7 @@
 #include <iostream>
 #include <string>
 
+#include "base/clock.h"
 #include "base/json.h"
 
 namespace spaceport::cli {
@@ -34,12 +35,8 @@ class ProgressLog {
       std::cerr << std::string(prefix) + message + '\n' << std::flush;
       return;
     }
-    char ts[32];
-    std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);  // std::gmtime shares one buffer between threads
-    std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    std::string line = "{\"ts\":\"" + std::string(ts) + "\",\"level\":\"info\",\"msg\":";
+    const std::string ts = FormatRfc3339(std::chrono::system_clock::now());
+    std::string line = "{\"ts\":\"" + ts + "\",\"level\":\"info\",\"msg\":";
     AppendJsonString(line, message);
     line += ",\"elapsed\":" + std::to_string(elapsed) + "}";
     std::cerr << line + '\n' << std::flush;

@@ -15,16 +15,6 @@ namespace {
 // shutdown) for a notification that is stale by then.
 constexpr Clock::Duration kMaxRetryAfter = std::chrono::seconds(60);
 
-std::string Rfc3339(Clock::TimePoint t) {
-  const std::time_t seconds =
-      std::chrono::system_clock::to_time_t(std::chrono::floor<std::chrono::seconds>(t));
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // What may be said about the receiver in a log line: its origin, never the path or query (a
 // Slack incoming-webhook URL is a bearer token in its path).
 std::string SafeOrigin(const std::string& url) {
@@ -90,7 +80,7 @@ std::string Notifier::Fingerprint(const Notification& n) const {
 bool Notifier::Notify(const Notification& n) {
   Notification queued = n;
   const Clock::TimePoint now = clock_.Now();
-  if (queued.time.empty()) queued.time = Rfc3339(now);
+  if (queued.time.empty()) queued.time = FormatRfc3339(now);
   const std::string fingerprint = Fingerprint(queued);
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -244,7 +244,7 @@ void Controller::ReconcileKey(const std::string& key) {
   UpdateDeploymentMetrics(out.status);
   if (notifier_ != nullptr)
     for (report::Notification& n : out.notifications) {
-      n.time = Rfc3339(clock_.Now());
+      n.time = FormatRfc3339(clock_.Now());
       notifier_->Notify(n);
     }
 

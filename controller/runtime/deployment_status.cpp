@@ -206,28 +206,11 @@ Status CheckIdentity(const Json& j) {
 
 }  // namespace
 
-std::string Rfc3339(Clock::TimePoint t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(
-      std::chrono::floor<std::chrono::seconds>(t));
-  std::tm tm{};
-  ::gmtime_r(&seconds, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-std::optional<Clock::TimePoint> ParseRfc3339(const std::string& text) {
-  std::tm tm{};
-  const char* end = ::strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm);
-  if (end == nullptr || *end != '\0') return std::nullopt;
-  return std::chrono::system_clock::from_time_t(::timegm(&tm));
-}
-
 void SetCondition(DeploymentStatus& s, Condition c, Clock::TimePoint now) {
   auto it = std::find_if(s.conditions.begin(), s.conditions.end(),
                          [&](const Condition& old) { return old.type == c.type; });
   const bool unchanged = it != s.conditions.end() && it->status == c.status;
-  c.last_transition_time = unchanged ? it->last_transition_time : Rfc3339(now);
+  c.last_transition_time = unchanged ? it->last_transition_time : FormatRfc3339(now);
   if (it == s.conditions.end()) {
     s.conditions.push_back(std::move(c));
   } else {

@@ -96,9 +96,6 @@ struct DeploymentStatus {
 
 inline constexpr size_t kHistoryLength = 5;
 
-std::string Rfc3339(Clock::TimePoint t);  // 2026-01-01T00:00:00Z (UTC, seconds)
-// The inverse of Rfc3339 (UTC "Z" form only); nullopt for anything else.
-std::optional<Clock::TimePoint> ParseRfc3339(const std::string& text);
 
 // Sets (adds or replaces) condition `c.type`; lastTransitionTime becomes `now` unless the status
 // is unchanged, in which case the old time is kept.

@@ -251,10 +251,10 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   status.revision = revision;
   status.spec_hash = SpecHash(deployment);
   status.suspended = deployment.suspend;
-  status.last_reconcile_time = Rfc3339(p.now);
+  status.last_reconcile_time = FormatRfc3339(p.now);
 
   ReconcileRecord record;
-  record.time = Rfc3339(p.now);
+  record.time = FormatRfc3339(p.now);
   record.revision = revision;
   auto finish = [&](std::string result, std::string state, std::string reason, std::string message) {
     record.result = std::move(result);
@@ -366,7 +366,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   if (p.execution.writes > 0) {
     const std::string deploying = base.image_ref + (base.image_digest.empty() ? "" : "@" + base.image_digest);
     if (deploying != status.deploying || status.deploying_since.empty())
-      status.deploying_since = Rfc3339(p.now);
+      status.deploying_since = FormatRfc3339(p.now);
     status.deploying = deploying;
     if (failed == nullptr && !status.drift.empty() && !previous.history.empty() &&
         deployment.drift_policy == spec::DriftPolicy::kCorrect) {

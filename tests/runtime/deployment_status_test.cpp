@@ -21,10 +21,10 @@ const Clock::TimePoint kT0 = FakeClock().Now();  // 2026-01-01T00:00:00Z
 // --- Rfc3339 ---
 
 TEST(Rfc3339, FormatsUtcToTheSecondDroppingFractions) {
-  EXPECT_EQ(Rfc3339(kT0), "2026-01-01T00:00:00Z");
-  EXPECT_EQ(Rfc3339(kT0 + seconds(86400 + 3661) + std::chrono::milliseconds(999)),
+  EXPECT_EQ(FormatRfc3339(kT0), "2026-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(kT0 + seconds(86400 + 3661) + std::chrono::milliseconds(999)),
             "2026-01-02T01:01:01Z");
-  EXPECT_EQ(Rfc3339(std::chrono::system_clock::from_time_t(0)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(FormatRfc3339(std::chrono::system_clock::from_time_t(0)), "1970-01-01T00:00:00Z");
 }
 
 // --- conditions ---
@@ -90,7 +90,7 @@ TEST(History, KeepsTheFiveNewestReconcilesNewestFirst) {
   DeploymentStatus s;
   for (int i = 1; i <= 7; ++i) {
     ReconcileRecord r;
-    r.time = Rfc3339(kT0 + seconds(i));
+    r.time = FormatRfc3339(kT0 + seconds(i));
     RecordReconcile(s, r);
   }
   std::vector<std::string> times;
