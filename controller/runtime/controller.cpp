@@ -114,12 +114,17 @@ Status Controller::Start() {
   return Status::Ok();
 }
 
-void Controller::Stop() { queue_.ShutDown(); }
+void Controller::Stop() {
+  queue_.ShutDown();
+  std::lock_guard<std::mutex> lock(done_mu_);
+  stop_requested_ = true;
+  done_cv_.notify_all();  // Wait() starts counting the shutdown timeout now
+}
 
 bool Controller::Wait() {
   std::unique_lock<std::mutex> lock(done_mu_);
   // Before Stop there is no deadline; after it, shutdown_timeout of real time at most.
-  done_cv_.wait(lock, [this] { return workers_running_ == 0 || queue_.shutting_down(); });
+  done_cv_.wait(lock, [this] { return workers_running_ == 0 || stop_requested_; });
   const bool finished = done_cv_.wait_for(
       lock, std::chrono::milliseconds(options_.shutdown_timeout), [this] { return workers_running_ == 0; });
   lock.unlock();
@@ -284,7 +289,7 @@ void Controller::ReconcileKey(const std::string& key) {
   }
   if (all_done && !first_pass_done_.exchange(true)) {
     Log("first pass done: every deployment was reconciled once");
-    if (options_.once) queue_.ShutDown();
+    if (options_.once) Stop();
   }
 }
 

@@ -130,6 +130,7 @@ class Controller {
   std::mutex done_mu_;
   std::condition_variable done_cv_;
   int workers_running_ = 0;
+  bool stop_requested_ = false;
 };
 
 }  // namespace spaceport::runtime
