@@ -45,9 +45,29 @@ TagInfo TagFromManifest(const oci::Manifest& m) {
   return tag;
 }
 
+// The digest a tag names now, when the cache already knows that digest's content under `suffix`;
+// nullopt when the tag must be read in full. A missing tag reads as kNotFound.
+Result<std::optional<TagInfo>> CachedTag(oci::RegistryClient& client, ManifestCache* cache,
+                                         const std::string& repo, const std::string& tag_name,
+                                         const std::string& suffix) {
+  if (cache == nullptr) return std::optional<TagInfo>();
+  auto head = client.HeadManifest(repo, tag_name);
+  if (!head.ok()) return head.status();
+  return cache->Find(head->digest + suffix);
+}
+
 // The config facts of a wrapper image (single platform).
-Status ReadWrapper(oci::RegistryClient& client, const std::string& repo, const std::string& platform,
-                   const std::string& tag_name, Repository& out) {
+Status ReadWrapper(oci::RegistryClient& client, ManifestCache* cache, const std::string& repo,
+                   const std::string& platform, const std::string& tag_name, Repository& out) {
+  auto cached = CachedTag(client, cache, repo, tag_name, "|" + platform);
+  if (!cached.ok()) {
+    if (cached.status().code() == StatusCode::kNotFound) return Status::Ok();  // not published
+    return cached.status();
+  }
+  if (*cached) {
+    out.tags[tag_name] = std::move(**cached);
+    return Status::Ok();
+  }
   auto manifest = client.GetManifest(repo, tag_name);
   if (!manifest.ok()) {
     if (manifest.status().code() == StatusCode::kNotFound) return Status::Ok();  // not published
@@ -78,12 +98,13 @@ Status ReadWrapper(oci::RegistryClient& client, const std::string& repo, const s
     }
   }
   tag.platforms.push_back(std::move(image));
+  if (cache != nullptr) cache->Store(tag.digest + "|" + platform, tag);
   out.tags[tag_name] = std::move(tag);
   return Status::Ok();
 }
 
 // Observes one repository; on error nothing of it enters the observation.
-Status ObserveRepository(oci::RegistryClient& client, const std::string& full_name,
+Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, const std::string& full_name,
                          const std::string& repo, const Interest& interest, Observation& observation) {
   Repository result;
   if (interest.list_tags) {
@@ -107,17 +128,24 @@ Status ObserveRepository(oci::RegistryClient& client, const std::string& full_na
   }
 
   for (const std::string& version : versions) {
-    auto manifest = client.GetManifest(repo, version);
-    if (!manifest.ok()) {
-      if (manifest.status().code() == StatusCode::kNotFound) {
-        result.tags.erase(version);  // listed a moment ago, gone now
-        continue;
+    auto cached = CachedTag(client, cache, repo, version, "");
+    if (!cached.ok() && cached.status().code() != StatusCode::kNotFound) return cached.status();
+    if (cached.ok() && *cached) {
+      result.tags[version] = std::move(**cached);
+    } else {
+      auto manifest = cached.ok() ? client.GetManifest(repo, version) : Result<oci::Manifest>(cached.status());
+      if (!manifest.ok()) {
+        if (manifest.status().code() == StatusCode::kNotFound) {
+          result.tags.erase(version);  // listed a moment ago, gone now
+          continue;
+        }
+        return manifest.status();
       }
-      return manifest.status();
+      result.tags[version] = TagFromManifest(*manifest);
+      if (cache != nullptr) cache->Store(manifest->digest, result.tags[version]);
     }
-    result.tags[version] = TagFromManifest(*manifest);
     for (const std::string& platform : interest.platforms) {
-      Status s = ReadWrapper(client, repo, platform, plan::WrapperTag(platform, version), result);
+      Status s = ReadWrapper(client, cache, repo, platform, plan::WrapperTag(platform, version), result);
       if (!s.ok()) return s;
     }
   }
@@ -128,7 +156,8 @@ Status ObserveRepository(oci::RegistryClient& client, const std::string& full_na
 }  // namespace
 
 RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& desired,
-                                      oci::Registries& registries, Observation& observation) {
+                                      oci::Registries& registries, Observation& observation,
+                                      ManifestCache* cache) {
   RegistryObservation out;
   std::map<std::string, Interest> interests;  // by full repository name, sorted: deterministic
   for (const spec::SpaceDeployment& d : desired) {
@@ -155,7 +184,7 @@ RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& 
       continue;
     }
     const int64_t before = (*client)->requests_sent();
-    Status s = ObserveRepository(**client, name, ref->repository, interest, observation);
+    Status s = ObserveRepository(**client, cache, name, ref->repository, interest, observation);
     out.requests += (*client)->requests_sent() - before;
     if (!s.ok()) out.problems.push_back({name, std::string(oci::ConditionReasonFor(s)), s});
   }

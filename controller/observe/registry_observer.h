@@ -20,6 +20,7 @@
 
 #include "base/status.h"
 #include "clients/oci/registries.h"
+#include "observe/manifest_cache.h"
 #include "observe/observation.h"
 #include "spec/types.h"
 
@@ -36,7 +37,11 @@ struct RegistryObservation {
   int64_t requests = 0;  // registry requests sent
 };
 
+// With a `cache`, each tag costs a HEAD (its digest) while the digest is known, and a GET of the
+// manifest (and the wrapper's config) only for a digest not seen before; without one, every tag
+// is read in full (a one-shot command gains nothing from a cold cache).
 RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& desired,
-                                      oci::Registries& registries, Observation& observation);
+                                      oci::Registries& registries, Observation& observation,
+                                      ManifestCache* cache = nullptr);
 
 }  // namespace spaceport::observe

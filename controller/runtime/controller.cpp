@@ -31,7 +31,7 @@ Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> source
       queue_(clock, QueueOptions(options_)),
       store_(world.state_dir),
       settings_cache_(options_.settings_refresh_every),
-      reconciler_(world, ReconcilerOptions{options_.log, &settings_cache_}, clock) {
+      reconciler_(world, ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_}, clock) {
   DeclareMetrics();
 }
 

@@ -110,6 +110,7 @@ class Controller {
   WorkQueue queue_;
   StatusStore store_;
   observe::SpaceSettingsCache settings_cache_;
+  observe::ManifestCache manifest_cache_;
   report::MetricRegistry metrics_;
   Reconciler reconciler_;
 

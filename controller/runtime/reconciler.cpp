@@ -281,7 +281,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
 
   // 2. Observe what this deployment names.
   const std::vector<spec::SpaceDeployment> one{deployment};
-  WorldObservation seen = ObserveDeployments(world_, one, p.observation, options_.settings_cache);
+  WorldObservation seen = ObserveDeployments(world_, one, p.observation, {options_.settings_cache, options_.manifest_cache});
   p.out.hub_requests = seen.hub_requests;
   p.out.registry_requests = seen.registry_requests;
 

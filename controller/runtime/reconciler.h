@@ -33,6 +33,7 @@
 #include "base/clock.h"
 #include "report/notifier.h"
 #include "runtime/deployment_status.h"
+#include "observe/manifest_cache.h"
 #include "observe/space_settings_cache.h"
 #include "runtime/world.h"
 #include "spec/types.h"
@@ -61,6 +62,8 @@ struct ReconcilerOptions {
   // Reads of Space settings (variables, secrets) are shared through this cache when set; see
   // observe/space_settings_cache.h.
   observe::SpaceSettingsCache* settings_cache = nullptr;
+  // Manifests and configs by digest (observe/manifest_cache.h), when set.
+  observe::ManifestCache* manifest_cache = nullptr;
 };
 
 class Reconciler {

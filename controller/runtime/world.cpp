@@ -135,12 +135,11 @@ std::map<std::string, act::Builder*> BuildersOf(World& world) {
 }
 
 WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
-                                    observe::Observation& observation,
-                                    observe::SpaceSettingsCache* settings_cache) {
+                                    observe::Observation& observation, ObserveCaches caches) {
   WorldObservation out;
   std::ostringstream builder_notes;
   AddDeploymentBuilders(world, desired, builder_notes);
-  observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation);
+  observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation, caches.manifests);
   out.registry_requests = images.requests;
   for (const observe::RepositoryProblem& p : images.problems)
     out.problems.push_back({p.repository, p.reason, p.status.message()});
@@ -154,7 +153,7 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
   options.state_dir = world.state_dir;
   options.fingerprint_key = world.fingerprint_key;
   options.env = world.env;
-  options.settings_cache = settings_cache;
+  options.settings_cache = caches.settings;
   observe::HubObservation spaces = observe::ObserveSpaces(desired, *world.hub, options, observation);
   out.hub_requests = spaces.requests;
   for (const observe::SpaceProblem& p : spaces.problems)

@@ -23,6 +23,7 @@
 #include "clients/oci/registries.h"
 #include "http/http.h"
 #include "observe/observation.h"
+#include "observe/manifest_cache.h"
 #include "observe/space_settings_cache.h"
 #include "runtime/controller_config.h"
 #include "spec/types.h"
@@ -69,10 +70,14 @@ struct WorldObservation {
 // Observes every registry repository, build in flight and Space the deployments name into
 // `observation`; what could not be observed is listed (the observation holds the rest).
 // Thread-safe for distinct deployments: the controller's workers call it concurrently.
-// `settings_cache` (optional) lets Space settings be reused between passes.
+// Caches carried from pass to pass by the controller; a one-shot command passes none.
+struct ObserveCaches {
+  observe::SpaceSettingsCache* settings = nullptr;  // Space settings reused between passes
+  observe::ManifestCache* manifests = nullptr;      // manifests and configs by digest
+};
+
 WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
-                                    observe::Observation& observation,
-                                    observe::SpaceSettingsCache* settings_cache = nullptr);
+                                    observe::Observation& observation, ObserveCaches caches = {});
 
 // ObserveDeployments for the one-shot commands: problems, notes and a summary line go to `err`.
 // Returns false when something could not be observed.

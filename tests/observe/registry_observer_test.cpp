@@ -145,6 +145,53 @@ TEST_F(RegistryObserver, AfterPublishingTheWrapperIsObservedUpToDateAndNotPlanne
   for (const auto& d : p.drift) EXPECT_NE(d.target.rfind("ghcr.io/", 0), 0u) << d.field;
 }
 
+TEST_F(RegistryObserver, WithAManifestCacheARepeatedObservationOnlyAsksForDigestsAndSeesTheSame) {
+  auto desired = Load(Deployment("cached", "    repository: ghcr.io/acme/app\n    version: v1.0.0\n"));
+  auto registries = Mapped();
+  auto client = registries->For("ghcr.io");
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE(act::PublishWrapper(**client, {"ghcr.io/acme/app", "v1.0.0", "amd64",
+                                             desired[0].wrapper, ""}).ok());
+  Observation uncached;
+  ASSERT_TRUE(ObserveRegistries(desired, *registries, uncached).problems.empty());
+
+  ManifestCache cache;
+  Observation first;
+  RegistryObservation cold = ObserveRegistries(desired, *registries, first, &cache);
+  ASSERT_TRUE(cold.problems.empty()) << cold.problems[0].status.ToString();
+  EXPECT_EQ(cache.size(), 2u);  // the image and its wrapper
+  Observation second;
+  RegistryObservation warm = ObserveRegistries(desired, *registries, second, &cache);
+  ASSERT_TRUE(warm.problems.empty()) << warm.problems[0].status.ToString();
+  EXPECT_EQ(warm.requests, 2);  // HEAD of the tag, HEAD of the wrapper tag
+  EXPECT_LT(warm.requests, cold.requests);
+  EXPECT_EQ(second.repositories, uncached.repositories);
+  EXPECT_EQ(first.repositories, uncached.repositories);
+}
+
+TEST_F(RegistryObserver, WithAManifestCacheATagMovedToNewContentIsReadAgain) {
+  auto desired = Load(Deployment("moved", "    repository: ghcr.io/acme/moving\n    version: v1.0.0\n"));
+  auto registries = Mapped();
+  support::ImageSeeder seeder(lab->dir.path() / "moving");
+  support::ImageSpec one;
+  one.seed = 101;
+  auto first_image = seeder.Push(*lab->open, "acme/moving", "v1.0.0", one);
+  ASSERT_TRUE(first_image.ok()) << first_image.status().ToString();
+  ManifestCache cache;
+  Observation before;
+  ASSERT_TRUE(ObserveRegistries(desired, *registries, before, &cache).problems.empty());
+  EXPECT_EQ(before.repositories.at("ghcr.io/acme/moving").tags.at("v1.0.0").digest, first_image->digest);
+
+  support::ImageSpec two;
+  two.seed = 202;
+  auto second_image = seeder.Push(*lab->open, "acme/moving", "v1.0.0", two);
+  ASSERT_TRUE(second_image.ok()) << second_image.status().ToString();
+  ASSERT_NE(second_image->digest, first_image->digest);
+  Observation after;
+  ASSERT_TRUE(ObserveRegistries(desired, *registries, after, &cache).problems.empty());
+  EXPECT_EQ(after.repositories.at("ghcr.io/acme/moving").tags.at("v1.0.0").digest, second_image->digest);
+}
+
 TEST_F(RegistryObserver, AnIndexIsObservedWithOneDigestPerRunnablePlatform) {
   auto desired = Load(Deployment("multi", "    repository: ghcr.io/acme/multi\n    version: v1.0.0\n",
                                  "[amd64, arm64]"));
