@@ -96,7 +96,7 @@ int RunApply(const ApplyOptions& options) {
     std::cout << (options.output == "json" ? report::RenderJson(plan) : report::RenderText(plan))
               << std::flush;
     if (loaded.has_errors() || !observed) return kExitError;
-    return plan.has_drift() || !plan.actions.empty() ? kExitDrift : kExitOk;
+    return plan.has_drift() || plan.has_changes() ? kExitDrift : kExitOk;
   }
 
   ProgressLog progress;

@@ -98,7 +98,8 @@ int RunPlan(const PlanOptions& options) {
   std::cout << Render(plan, options.output) << std::flush;
 
   if (loaded.has_errors() || !observed) return kExitError;
-  return plan.has_drift() || !plan.actions.empty() ? kExitDrift : kExitOk;
+  // Waiting for a Space that is building anyway is not a difference to report.
+  return plan.has_drift() || plan.has_changes() ? kExitDrift : kExitOk;
 }
 
 }  // namespace

@@ -96,6 +96,13 @@ struct Plan {
   std::vector<InvalidDeployment> invalid;
 
   bool has_drift() const { return !drift.empty(); }
+  // Whether carrying the plan out would change anything: an action other than waiting for a
+  // build or a Space that is already on its way (AwaitBuild, AwaitRunning).
+  bool has_changes() const {
+    for (const Action& a : actions)
+      if (a.kind != ActionKind::kAwaitBuild && a.kind != ActionKind::kAwaitRunning) return true;
+    return false;
+  }
   friend bool operator==(const Plan&, const Plan&) = default;
 };
 
