@@ -1,5 +1,7 @@
 #include "runtime/controller_config.h"
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <functional>
 #include <set>
@@ -69,9 +71,52 @@ void ReadCredentials(spec::DiagnosticSink& sink, const spec::yaml::Node& node, c
   out.credentials = std::move(c);
 }
 
+constexpr double kMaxRequestsPerSecond = 1000000;
+
+// A plain number from 0 to kMaxRequestsPerSecond; MapReader reads integers only.
+std::optional<double> ReadRequestsPerSecond(spec::DiagnosticSink& sink,
+                                            const spec::yaml::Node& node, const std::string& path) {
+  double value = 0;
+  bool number = false;
+  if (node.kind == spec::yaml::NodeKind::kScalar) {
+    const char* end = node.text.data() + node.text.size();
+    auto [stop, error] = std::from_chars(node.text.data(), end, value);
+    number = error == std::errc() && stop == end && std::isfinite(value);
+  }
+  if (number && node.plain && value >= 0 && value <= kMaxRequestsPerSecond) return value;
+  const std::string got = !number    ? spec::yaml::Describe(node)
+                          : node.plain ? node.text
+                                       : "the string " + spec::yaml::Describe(node) +
+                                             " (remove the quotes)";
+  sink.Error(node.mark, path,
+             "expected a number of requests per second from 0 (unlimited) to 1000000, got " + got);
+  return std::nullopt;
+}
+
+// rateLimit: {requestsPerSecond: 20, burst: 40}; either field may be left out.
+void ReadRateLimit(spec::DiagnosticSink& sink, const spec::yaml::Node& node,
+                   const std::string& path, oci::RegistryConfig& out) {
+  MapReader limit(sink, node, path, {"requestsPerSecond", "burst"});
+  if (!limit.is_mapping()) return;
+  if (const auto* rate = limit.Get("requestsPerSecond")) {
+    if (auto value = ReadRequestsPerSecond(sink, *rate, limit.PathOf("requestsPerSecond")))
+      out.requests_per_second = *value;
+  }
+  if (auto burst = limit.Int("burst", 0, 1000000)) {
+    if (*burst < 1 && out.requests_per_second > 0) {
+      sink.Error(limit.Find("burst")->value->mark, limit.PathOf("burst"),
+                 "must be at least 1 when requestsPerSecond is above 0 (a burst of 0 admits "
+                 "nothing)");
+      return;
+    }
+    out.burst = static_cast<int>(*burst);
+  }
+}
+
 void ReadRegistry(spec::DiagnosticSink& sink, const spec::yaml::Node& node, const std::string& path,
                   const EnvLookup& env, std::set<std::string>& hosts, ControllerConfig& config) {
-  MapReader entry(sink, node, path, {"host", "endpoint", "insecure", "caBundle", "credentials"});
+  MapReader entry(sink, node, path,
+                  {"host", "endpoint", "insecure", "caBundle", "credentials", "rateLimit"});
   if (!entry.is_mapping()) return;
   const int errors_before = sink.error_count();
   oci::RegistryConfig r;
@@ -86,6 +131,8 @@ void ReadRegistry(spec::DiagnosticSink& sink, const spec::yaml::Node& node, cons
   if (auto ca = entry.String("caBundle")) r.ca_bundle = *ca;
   if (const auto* creds = entry.Get("credentials"))
     ReadCredentials(sink, *creds, entry.PathOf("credentials"), env, r);
+  if (const auto* limit = entry.Get("rateLimit"))
+    ReadRateLimit(sink, *limit, entry.PathOf("rateLimit"), r);
   if (sink.error_count() != errors_before) return;
   if (Status valid = r.Validate(); !valid.ok()) {
     const auto* at = entry.Find("endpoint");

@@ -100,6 +100,68 @@ TEST(HostBudget, ASuccessSayingNothingRemainsPausesBeforeThe429) {
   EXPECT_EQ(budget.PauseRemaining(), Clock::Duration(seconds(12)));  // not shortened
 }
 
+// The Hub's count of the window, as its headers state it on every answer.
+http::Headers HubCount(int64_t remaining, int64_t reset_seconds) {
+  return {{"RateLimit",
+           R"("api";r=)" + std::to_string(remaining) + ";t=" + std::to_string(reset_seconds)},
+          {"RateLimit-Policy", R"("fixed window";"api";q=10;w=300)"}};
+}
+
+TEST(HostBudget, TheHubsCountOfTheSameWindowIsTakenWhenItIsHigher) {
+  struct Case {
+    std::string name;
+    http::Headers headers;
+    int64_t want_in_window;
+  };
+  // Three requests admitted at 100 s into a window (it ends in 200 s); the first is answered.
+  const Case cases[] = {
+      {"the Hub counted 8 (others' requests): 8 plus the 2 still on their way", HubCount(2, 200),
+       10},
+      {"the Hub counted less than we sent: ours stands", HubCount(9, 200), 3},
+      {"a reset rounded up to the next whole second is still this window", HubCount(2, 201), 10},
+      {"an answer about the window before (it ends in 1 s) is not taken", HubCount(2, 1), 3},
+      {"no RateLimit-Policy: no quota to count from", {{"RateLimit", R"("api";r=2;t=200)"}}, 3},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeClock clock;
+    HostBudget budget(clock, Budget(10));
+    clock.Advance(seconds(100));
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(budget.Acquire("GET x").ok());
+    budget.Observe(Reply(200, "{}", c.headers));
+    EXPECT_EQ(budget.stats().in_window, c.want_in_window);
+    EXPECT_EQ(budget.stats().in_flight, 2);
+  }
+}
+
+TEST(HostBudget, RequestsOnTheirWayAtABoundaryAreCountedInTheNextWindowWhenTheHubSaysSo) {
+  FakeClock clock;
+  HostBudget budget(clock, Budget(10));
+  clock.Advance(seconds(299));
+  for (int i = 0; i < 4; ++i) ASSERT_TRUE(budget.Acquire("GET x").ok());  // window 0
+  clock.Advance(seconds(2));                                                // now in window 1
+  // The four arrived after the boundary: the Hub counts them in window 1, and one is answered.
+  budget.Observe(Reply(200, "{}", HubCount(6, 299)));
+  EXPECT_EQ(budget.stats().in_window, 7);  // the Hub's 4, and 3 answers still to come
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(budget.Acquire("GET y").ok());
+  EXPECT_EQ(clock.slept(), Clock::Duration(0));
+  ASSERT_TRUE(budget.Acquire("GET z").ok());  // the 11th in window 1 waits for window 2
+  EXPECT_EQ(clock.slept(), Clock::Duration(seconds(299)));
+}
+
+TEST(HostBudget, AnUnansweredRequestIsNoLongerOnItsWay) {
+  FakeClock clock;
+  HostBudget budget(clock, Budget(10));
+  ASSERT_TRUE(budget.Acquire("GET x").ok());
+  ASSERT_TRUE(budget.Acquire("GET y").ok());
+  budget.Unanswered();
+  EXPECT_EQ(budget.stats().in_flight, 1);
+  budget.Observe(Reply(200));
+  budget.Observe(Reply(200));  // more answers than requests never count below zero
+  EXPECT_EQ(budget.stats().in_flight, 0);
+  EXPECT_EQ(budget.stats().in_window, 2);
+}
+
 TEST(HostBudget, APauseLongerThanMaxWaitFailsEvenInWaitMode) {
   FakeClock clock;
   HostBudgetOptions o = Budget(1000);
@@ -180,6 +242,26 @@ TEST(BudgetedTransport, A429BecomesAFailureAndOtherHostsAreNotCharged) {
   ASSERT_TRUE(wire.Send(api).ok());  // the Hub: waits out the pause first
   EXPECT_EQ(clock.slept(), Clock::Duration(seconds(30)));
   EXPECT_EQ(budget->stats().total, 2);
+}
+
+// A Hub that cannot be reached: every send fails without an answer.
+class Unreachable final : public http::Transport {
+ public:
+  Result<http::Response> Send(const http::Request&) override {
+    return Status(StatusCode::kUnavailable, "connection refused");
+  }
+};
+
+TEST(BudgetedTransport, ARequestThatGotNoAnswerCountsButIsNoLongerOnItsWay) {
+  FakeClock clock;
+  Unreachable down;
+  auto budget = std::make_shared<HostBudget>(clock, Budget(10));
+  BudgetedTransport wire(down, budget, testing::kHubOrigin);
+  http::Request r;
+  r.url = std::string(testing::kHubOrigin) + "/api/x";
+  EXPECT_FALSE(wire.Send(r).ok());
+  EXPECT_EQ(budget->stats().in_window, 1);  // it may have reached the Hub
+  EXPECT_EQ(budget->stats().in_flight, 0);
 }
 
 }  // namespace

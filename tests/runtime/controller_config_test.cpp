@@ -51,6 +51,24 @@ TEST(ControllerConfig, APasswordFileIsReadWithoutItsTrailingNewline) {
   EXPECT_EQ(load.config.registries[0].credentials->password, "from-file");
 }
 
+TEST(ControllerConfig, ARegistryRateLimitIsReadAndAbsentFieldsKeepTheDefaults) {
+  ConfigLoad load = ParseControllerConfig(
+      std::string(kHeader) + "registries:\n"
+                             "  - host: ghcr.io\n"
+                             "    rateLimit: {requestsPerSecond: 2.5, burst: 5}\n"
+                             "  - host: quay.io\n"
+                             "    rateLimit: {requestsPerSecond: 0}\n"
+                             "  - host: registry.example.com\n",
+      "c.yaml", Env({}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  ASSERT_EQ(load.config.registries.size(), 3u);
+  EXPECT_EQ(load.config.registries[0].requests_per_second, 2.5);
+  EXPECT_EQ(load.config.registries[0].burst, 5);
+  EXPECT_EQ(load.config.registries[1].requests_per_second, 0);  // unlimited
+  EXPECT_EQ(load.config.registries[2].requests_per_second, 20);  // argocd-image-updater's default
+  EXPECT_EQ(load.config.registries[2].burst, 40);
+}
+
 struct BadConfig {
   friend void PrintTo(const BadConfig& c, std::ostream* os) { *os << c.name; }
   const char* name;
@@ -97,6 +115,32 @@ INSTANTIATE_TEST_SUITE_P(
                   "c.yaml:5:11: registries[1].host: registry \"ghcr.io\" is listed twice"},
         BadConfig{"a_missing_host_is_an_error", "registries:\n  - insecure: true\n",
                   "c.yaml:4:5: registries[0]: missing required field \"host\""},
+        BadConfig{"a_negative_rate_is_refused",
+                  "registries:\n  - host: ghcr.io\n    rateLimit: {requestsPerSecond: -1}\n",
+                  "c.yaml:5:36: registries[0].rateLimit.requestsPerSecond: expected a number of "
+                  "requests per second from 0 (unlimited) to 1000000, got -1"},
+        BadConfig{"a_rate_that_is_not_a_number_is_refused",
+                  "registries:\n  - host: ghcr.io\n    rateLimit: {requestsPerSecond: fast}\n",
+                  "c.yaml:5:36: registries[0].rateLimit.requestsPerSecond: expected a number of "
+                  "requests per second from 0 (unlimited) to 1000000, got \"fast\""},
+        BadConfig{"a_quoted_rate_is_refused",
+                  "registries:\n  - host: ghcr.io\n    rateLimit: {requestsPerSecond: \"20\"}\n",
+                  "c.yaml:5:36: registries[0].rateLimit.requestsPerSecond: expected a number of "
+                  "requests per second from 0 (unlimited) to 1000000, got the string \"20\" "
+                  "(remove the quotes)"},
+        BadConfig{"a_burst_of_zero_with_a_rate_is_refused",
+                  "registries:\n  - host: ghcr.io\n"
+                  "    rateLimit: {requestsPerSecond: 5, burst: 0}\n",
+                  "c.yaml:5:46: registries[0].rateLimit.burst: must be at least 1 when "
+                  "requestsPerSecond is above 0 (a burst of 0 admits nothing)"},
+        BadConfig{"a_negative_burst_is_refused",
+                  "registries:\n  - host: ghcr.io\n    rateLimit: {burst: -3}\n",
+                  "c.yaml:5:24: registries[0].rateLimit.burst: expected an integer from 0 to "
+                  "1000000, got -3"},
+        BadConfig{"a_misspelt_rate_limit_field_gets_a_did_you_mean",
+                  "registries:\n  - host: ghcr.io\n    rateLimit: {requestPerSecond: 5}\n",
+                  "c.yaml:5:17: registries[0].rateLimit.requestPerSecond: unknown field; did you "
+                  "mean \"requestsPerSecond\"?"},
         BadConfig{"a_plain_http_hub_endpoint_without_insecure_is_refused",
                   "hub:\n  endpoint: http://127.0.0.1:8123\n",
                   "c.yaml:4:13: hub.endpoint: Hub endpoint http://127.0.0.1:8123 uses plain http; set "

@@ -7,11 +7,6 @@
 namespace spaceport::hub {
 namespace {
 
-std::string Seconds(Clock::Duration d) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-  return std::to_string((ms + 999) / 1000) + " s";
-}
-
 // A budget of 0 would admit nothing, ever, and a window of 0 cannot be divided by.
 HostBudgetOptions Normalized(HostBudgetOptions options) {
   options.requests_per_window = std::max<int64_t>(options.requests_per_window, 1);
@@ -61,6 +56,7 @@ Status HostBudget::Acquire(std::string_view what) {
       } else {
         ++stats_.total;
         ++stats_.in_window;
+        ++stats_.in_flight;
         stats_.max_in_window = std::max(stats_.max_in_window, stats_.in_window);
         if (waited) ++stats_.waits;
         return Status::Ok();
@@ -72,7 +68,7 @@ Status HostBudget::Acquire(std::string_view what) {
         ++stats_.refusals;
         return Status(StatusCode::kResourceExhausted,
                       "Hub: " + std::string(what) + ": not sent: " + why +
-                          "; the host is available again in " + Seconds(wait));
+                          "; the host is available again in " + http::WholeSeconds(wait));
       }
     }
     waited = true;
@@ -80,22 +76,53 @@ Status HostBudget::Acquire(std::string_view what) {
   }
 }
 
-void HostBudget::Observe(const http::Response& response) {
+bool HostBudget::Observe(const http::Response& response) {
   const Clock::TimePoint now = clock_.Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    RollWindowLocked(now);
+    stats_.in_flight = std::max<int64_t>(stats_.in_flight - 1, 0);
+    TakeHubCountLocked(response, now);
+    if (response.status == 429) ++stats_.rate_limited;
+  }
   std::optional<std::chrono::milliseconds> pause = PauseAfter(response, now);
   if (response.status == 429) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++stats_.rate_limited;
-    }
     PauseUntil(now + (pause ? Clock::Duration(*pause) : options_.default_pause));
-    return;
+    return true;
   }
   // A success that says nothing remains: stop before the Hub has to say 429.
   if (pause && response.headers.Has("RateLimit")) {
     auto state = ParseRateLimit(*response.headers.Get("RateLimit"));
     if (state && state->remaining == 0) PauseUntil(now + Clock::Duration(*pause));
   }
+  return false;
+}
+
+void HostBudget::Unanswered() {
+  std::lock_guard<std::mutex> lock(mu_);
+  stats_.in_flight = std::max<int64_t>(stats_.in_flight - 1, 0);
+}
+
+void HostBudget::TakeHubCountLocked(const http::Response& response, Clock::TimePoint now) {
+  const std::optional<std::string> limit = response.headers.Get("RateLimit");
+  const std::optional<std::string> policy = response.headers.Get("RateLimit-Policy");
+  if (!limit || !policy) return;
+  const std::optional<RateLimitState> state = ParseRateLimit(*limit);
+  const std::optional<RateLimitPolicy> quota = ParseRateLimitPolicy(*policy);
+  if (!state || !state->remaining || !state->reset || !quota || !quota->quota) return;
+  if (!state->name.empty() && !quota->name.empty() && state->name != quota->name) return;
+  // The reset is in whole seconds, so the Hub's window end is known to about a second; an end
+  // further from ours belongs to another window (an answer to a request sent in the last one).
+  const Clock::TimePoint hub_end = now + Clock::Duration(*state->reset);
+  const Clock::TimePoint our_end = stats_.window_start + options_.window;
+  const auto apart =
+      std::chrono::abs(std::chrono::duration_cast<Clock::Duration>(hub_end - our_end));
+  const auto tolerance = std::min<Clock::Duration>(std::chrono::milliseconds(1500),
+                                                   Clock::Duration(options_.window) / 2);
+  if (apart >= tolerance) return;
+  // Requests still on their way may not be in the Hub's count yet; they will be.
+  const int64_t hub_used = *quota->quota - *state->remaining;
+  stats_.in_window = std::max(stats_.in_window, hub_used + stats_.in_flight);
 }
 
 void HostBudget::PauseUntil(Clock::TimePoint until) {

@@ -11,10 +11,17 @@
 //      `when_exhausted` is kFailFast, or when the wait would exceed `max_wait`;
 //  (b) Observe() reads every response: a 429 (or a RateLimit header saying nothing remains)
 //      blocks all callers until its Retry-After / reset has passed (default_pause when the Hub
-//      gave no hint). Acquire() then waits or fails as in (a).
+//      gave no hint). Acquire() then waits or fails as in (a);
+//  (c) Observe() also takes the Hub's own count of the window (RateLimit r with
+//      RateLimit-Policy q: q - r used) when it is higher than ours, plus the requests still on
+//      their way. Our count alone misses what the Hub counts but we did not send in this window:
+//      requests admitted just before a boundary that arrive after it, and requests of a previous
+//      process (a restarted controller) or of another client with the same token. An answer
+//      about another window (its reset is not our window's end) is not taken.
 //
 // Time is the injected Clock: waits are Clock::SleepFor, so on a FakeClock they advance time at
-// once and tests pin exact instants. Thread-safe; waiting happens outside the lock.
+// once and tests pin exact instants. Thread-safe; waiting happens outside the lock. It is an
+// http::RateLimiter, so BudgetedTransport is http::RateLimitedTransport over it.
 //
 //   auto budget = std::make_shared<hub::HostBudget>(clock, hub::HostBudgetOptions{});
 //   if (Status s = budget->Acquire("GET runtime"); !s.ok()) return s;   // RateLimited
@@ -31,6 +38,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "http/http.h"
+#include "http/rate_limited_transport.h"
 
 namespace spaceport::hub {
 
@@ -49,8 +57,9 @@ struct HostBudgetOptions {
 
 struct HostBudgetStats {
   int64_t total = 0;             // requests admitted since construction
-  int64_t in_window = 0;         // admitted in the current window
-  int64_t max_in_window = 0;     // the most admitted in any one window
+  int64_t in_window = 0;         // counted in the current window (admitted, or the Hub's count)
+  int64_t max_in_window = 0;     // the most counted in any one window
+  int64_t in_flight = 0;         // admitted, neither observed nor Unanswered yet
   int64_t rate_limited = 0;      // 429 responses observed
   int64_t waits = 0;             // Acquire calls that had to wait
   int64_t refusals = 0;          // Acquire calls that failed with kResourceExhausted
@@ -58,7 +67,7 @@ struct HostBudgetStats {
   std::optional<Clock::TimePoint> paused_until;  // set while a 429 pause is in force
 };
 
-class HostBudget {
+class HostBudget final : public http::RateLimiter {
  public:
   HostBudget(Clock& clock, HostBudgetOptions options = {});
   HostBudget(const HostBudget&) = delete;
@@ -66,16 +75,18 @@ class HostBudget {
 
   // Admits one request (counting it), waiting if the window is used up or the host is paused.
   // kResourceExhausted, naming `what` and when the host is available again, when it may not wait.
-  Status Acquire(std::string_view what);
+  Status Acquire(std::string_view what) override;
 
-  // Reads a response for rate-limit signals (see above).
-  void Observe(const http::Response& response);
+  // Reads a response for rate-limit signals (see above); true for a 429.
+  bool Observe(const http::Response& response) override;
+  // An admitted request that got no answer: no longer on its way.
+  void Unanswered() override;
 
   // Blocks every caller until `until` (extends, never shortens, a pause in force).
   void PauseUntil(Clock::TimePoint until);
 
   // How long the current 429 pause still lasts; nullopt when none is in force.
-  std::optional<Clock::Duration> PauseRemaining() const;
+  std::optional<Clock::Duration> PauseRemaining() const override;
 
   HostBudgetStats stats() const;
   const HostBudgetOptions& options() const { return options_; }
@@ -83,6 +94,7 @@ class HostBudget {
  private:
   Clock::TimePoint WindowStartFor(Clock::TimePoint t) const;
   void RollWindowLocked(Clock::TimePoint now);
+  void TakeHubCountLocked(const http::Response& response, Clock::TimePoint now);
 
   Clock& clock_;
   const HostBudgetOptions options_;

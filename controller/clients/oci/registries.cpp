@@ -3,6 +3,16 @@
 #include "clients/oci/text.h"
 
 namespace spaceport::oci {
+namespace {
+
+// "ghcr.io", "127.0.0.1:5000": the origin without its scheme, as http::RecordExchange names hosts.
+std::string EndpointHost(const RegistryConfig& config) {
+  auto url = http::Url::Parse(config.BaseUrl());
+  if (!url.ok()) return config.host;
+  return url->HostPort();
+}
+
+}  // namespace
 
 Registries::Registries(std::vector<RegistryConfig> configs, Clock& clock, Options options)
     : configs_(std::move(configs)), clock_(clock), options_(std::move(options)) {}
@@ -25,14 +35,34 @@ Result<RegistryClient*> Registries::For(std::string_view host) {
   auto credentials = ResolveCredentials(config, options_.env);
   if (!credentials.ok()) return credentials.status();
   config.credentials = *credentials;
-  auto client =
-      options_.transport != nullptr
-          ? RegistryClient::Create(std::move(config), *options_.transport, clock_, options_.client)
-          : RegistryClient::Create(std::move(config), clock_, options_.client);
+  const std::string endpoint = EndpointHost(config);
+  std::shared_ptr<http::TokenBucket> limit;
+  if (auto it = rate_limits_.find(endpoint); it != rate_limits_.end()) {
+    limit = it->second;
+  } else {
+    http::TokenBucketOptions bucket;
+    bucket.requests_per_second = config.requests_per_second;
+    bucket.burst = config.burst;
+    limit = std::make_shared<http::TokenBucket>(clock_, bucket);
+  }
+  RegistryClientOptions client_options = options_.client;
+  client_options.rate_limit = limit;
+  auto client = options_.transport != nullptr
+                    ? RegistryClient::Create(std::move(config), *options_.transport, clock_,
+                                             std::move(client_options))
+                    : RegistryClient::Create(std::move(config), clock_, std::move(client_options));
   if (!client.ok()) return client.status();
   RegistryClient* raw = client->get();
   clients_[key] = std::move(*client);
+  rate_limits_.emplace(endpoint, std::move(limit));
   return raw;
+}
+
+std::vector<EndpointRateLimit> Registries::RateLimits() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<EndpointRateLimit> out;
+  for (const auto& [host, bucket] : rate_limits_) out.push_back({host, bucket->stats()});
+  return out;
 }
 
 }  // namespace spaceport::oci

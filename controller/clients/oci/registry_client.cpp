@@ -85,6 +85,15 @@ RegistryClient::RegistryClient(RegistryConfig config, std::unique_ptr<http::Tran
       tokens_(clock) {
   auto url = http::Url::Parse(base_url_);  // validated by Create
   origin_ = url.ok() ? url->Origin() : base_url_;
+  rate_limit_ = options_.rate_limit;
+  if (!rate_limit_) {
+    http::TokenBucketOptions limit;
+    limit.requests_per_second = config_.requests_per_second;
+    limit.burst = config_.burst;
+    rate_limit_ = std::make_shared<http::TokenBucket>(clock, limit);
+  }
+  wire_ = std::make_unique<http::RateLimitedTransport>(
+      transport_, rate_limit_, http::RateLimitedTransportOptions{.origin = origin_});
   Authenticator::Options auth_options;
   auth_options.registry = config_.host;
   auth_options.endpoint_host = url.ok() ? url->host : "";
@@ -115,7 +124,7 @@ http::Client& RegistryClient::ClientFor(const std::string& origin) {
     // Plain http is allowed for the registry's own origin, and for a token realm on the same host
     // (the Authenticator refuses any other plain-http realm before it gets here).
     if (config_.insecure) o.insecure_origins.push_back(origin);
-    slot = std::make_unique<http::Client>(transport_, clock_, std::move(o));
+    slot = std::make_unique<http::Client>(*wire_, clock_, std::move(o));
   }
   return *slot;
 }

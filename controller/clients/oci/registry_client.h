@@ -11,7 +11,11 @@
 //    ConditionReasonFor(status) gives the condition reason (registry_error.h);
 //  - leaves redirects (blob GETs go to storage on another host, without Authorization), retries of
 //    5xx/429 with backoff and Retry-After, and the plain-http policy to http::Client, configured
-//    from RegistryConfig (plain http only when the registry is marked insecure).
+//    from RegistryConfig (plain http only when the registry is marked insecure);
+//  - takes a token from the endpoint's rate limit (http::TokenBucket, RegistryConfig's
+//    requests_per_second and burst) for every request to the registry's origin, retries and
+//    token requests included, and pauses it for every worker when the registry answers 429 or
+//    503 with Retry-After. Registries shares one bucket among the clients of one endpoint.
 //
 // A wrapper publish with a warm token is six requests: GET manifest, GET config blob, HEAD new
 // config blob (StatBlob), POST + PUT the blob (PushBlob), PUT manifest. requests_sent() counts
@@ -44,6 +48,8 @@
 #include "clients/oci/scope.h"
 #include "clients/oci/token_cache.h"
 #include "http/http.h"
+#include "http/rate_limited_transport.h"
+#include "http/token_bucket.h"
 
 namespace spaceport::oci {
 
@@ -55,6 +61,9 @@ struct RegistryClientOptions {
   size_t max_blob_bytes = 32 * 1024 * 1024;     // GetBlob reads into memory: configs, not layers
   int tag_page_size = 1000;                     // the `n` sent with tags/list
   int max_tag_pages = 100;  // more pages than this is an error, not a partial list
+  // The endpoint's rate limit, shared with other clients of it; nullptr: the client makes its
+  // own from RegistryConfig's requests_per_second and burst.
+  std::shared_ptr<http::TokenBucket> rate_limit;
 };
 
 // A manifest reference resolved to one platform.
@@ -125,6 +134,8 @@ class RegistryClient {
   int64_t requests_sent() const;
   // Token requests among them.
   int token_requests() const { return auth_->token_requests(); }
+  // The rate limit every request to the registry's origin goes through.
+  http::TokenBucket& rate_limit() const { return *rate_limit_; }
 
  private:
   RegistryClient(RegistryConfig config, std::unique_ptr<http::Transport> owned,
@@ -145,6 +156,8 @@ class RegistryClient {
   RegistryClientOptions options_;
   std::string base_url_;
   std::string origin_;
+  std::shared_ptr<http::TokenBucket> rate_limit_;
+  std::unique_ptr<http::RateLimitedTransport> wire_;  // transport_ behind rate_limit_
   TokenCache tokens_;
   std::unique_ptr<Authenticator> auth_;
   mutable std::mutex clients_mu_;

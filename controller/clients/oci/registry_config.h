@@ -34,6 +34,10 @@ struct RegistryConfig {
   bool insecure = false;  // allow plain http for this registry (and a token realm on its host)
   std::string ca_bundle;  // PEM file trusted instead of the system store; empty = system
   std::optional<Credentials> credentials;  // explicit credentials; see ResolveCredentials
+  // The request rate allowed to the endpoint, shared by every worker (http/token_bucket.h);
+  // argocd-image-updater's default. requests_per_second 0 = unlimited.
+  double requests_per_second = 20;
+  int burst = 40;
 
   // The endpoint with defaults applied and no trailing '/': "https://ghcr.io".
   std::string BaseUrl() const;
