@@ -1,6 +1,9 @@
 #include "act/executor.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -170,6 +173,25 @@ Status Executor::RunAction(const plan::Action& a, Context& ctx, ActionOutcome& o
   return Internal("unknown action kind");
 }
 
+namespace {
+
+// The lock of one wrapper image (REPOSITORY:VERSION@PLATFORM) in this process. Deployments that
+// share an image are reconciled by different workers at once and would all push the same
+// wrapper; one at a time, the first pushes and the others find it published. Besides saving the
+// requests, this keeps a registry from serving a manifest while another push rewrites it: the
+// filesystem storage of docker-registry answers such a read with 500, and a Space build that
+// checks its FROM image at that moment fails.
+std::mutex& WrapperLock(const std::string& wrapper) {
+  static std::mutex guard;
+  static std::map<std::string, std::unique_ptr<std::mutex>> locks;
+  std::lock_guard<std::mutex> lock(guard);
+  std::unique_ptr<std::mutex>& m = locks[wrapper];
+  if (!m) m = std::make_unique<std::mutex>();
+  return *m;
+}
+
+}  // namespace
+
 Status Executor::PublishWrapper(const plan::Action& a, Context& ctx, ActionOutcome& out) {
   if (deps_.registries == nullptr) return FailedPrecondition("no registries configured");
   const std::string base = Param(a, "base");  // REPO:VERSION
@@ -183,6 +205,7 @@ Status Executor::PublishWrapper(const plan::Action& a, Context& ctx, ActionOutco
   auto client = deps_.registries->For(ref->registry);
   if (!client.ok()) return client.status();
   WrapperPublication p{repository, base.substr(colon + 1), Param(a, "platform"), d->second->wrapper, ""};
+  std::lock_guard<std::mutex> one_at_a_time(WrapperLock(base + "@" + p.platform));
   auto published = act::PublishWrapper(**client, p);
   if (!published.ok()) return published.status();
   ctx.results[a.id] = published->digest;
