@@ -96,6 +96,7 @@ struct Url {
 
   static Result<Url> Parse(std::string_view text);
   std::string Origin() const;      // scheme://host[:port] (default ports omitted)
+  std::string HostPort() const;    // host[:port] as in Origin(): how metrics and limits name a host
   std::string ToString() const;    // Origin() + path_and_query
   Result<Url> Resolve(std::string_view reference) const;
 };

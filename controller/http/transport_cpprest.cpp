@@ -95,13 +95,8 @@ std::shared_ptr<whc::http_client> CpprestTransport::ClientFor(const std::string&
 
 Result<Response> CpprestTransport::Send(const Request& request) {
   Result<Response> response = SendOnce(request);
-  if (Result<Url> url = Url::Parse(request.url); url.ok()) {
-    std::string host = url->host;
-    const bool default_port = (url->scheme == "http" && url->port == 80) ||
-                              (url->scheme == "https" && url->port == 443);
-    if (!default_port) host += ":" + std::to_string(url->port);
-    RecordExchange(host, response.ok() ? std::to_string(response->status) : "error");
-  }
+  if (Result<Url> url = Url::Parse(request.url); url.ok())
+    RecordExchange(url->HostPort(), response.ok() ? std::to_string(response->status) : "error");
   return response;
 }
 

@@ -186,6 +186,8 @@ std::string Url::Origin() const {
   return out;
 }
 
+std::string Url::HostPort() const { return Origin().substr(scheme.size() + 3); }
+
 std::string Url::ToString() const { return Origin() + path_and_query; }
 
 Result<Url> Url::Resolve(std::string_view reference) const {

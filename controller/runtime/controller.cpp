@@ -82,7 +82,9 @@ void Controller::DeclareMetrics() {
                           "HTTP exchanges with each API host, by status code (error: no response).",
                           {"host", "code"});
   metrics_.DeclareGauge("spaceport_ratelimit_remaining",
-                        "Requests left in the current rate-limit window of the host.", {"host"});
+                        "Requests the host's rate limit admits now: left in the Hub's window, "
+                        "tokens in a registry endpoint's bucket.",
+                        {"host"});
   metrics_.DeclareCounter("spaceport_notifications_total", "Notifications by outcome.", {"result"});
   metrics_.DeclareCounter("spaceport_webhook_requests_total", "Webhook requests by receiver and code.",
                           {"receiver", "code"});
@@ -411,11 +413,13 @@ std::string Controller::RenderMetrics() {
   if (world_.hub_budget) {
     const hub::HostBudgetStats b = world_.hub_budget->stats();
     auto url = http::Url::Parse(world_.config.hub.endpoint);
-    std::string host = url.ok() ? url->host : world_.config.hub.endpoint;
-    if (url.ok() && !((url->scheme == "http" && url->port == 80) || (url->scheme == "https" && url->port == 443)))
-      host += ":" + std::to_string(url->port);
+    const std::string host = url.ok() ? url->HostPort() : world_.config.hub.endpoint;
     metrics_.Set("spaceport_ratelimit_remaining", {host},
                  static_cast<double>(std::max<int64_t>(0, world_.config.hub_budget.requests_per_window - b.in_window)));
+  }
+  if (world_.registries) {
+    for (const oci::EndpointRateLimit& limit : world_.registries->RateLimits())
+      metrics_.Set("spaceport_ratelimit_remaining", {limit.host}, static_cast<double>(limit.stats.tokens_now));
   }
   if (notifier_ != nullptr) {
     const report::NotifierStats n = notifier_->stats();

@@ -40,6 +40,8 @@ TEST(Url, ParseTable) {
     EXPECT_EQ(url->path_and_query, c.path_and_query);
     EXPECT_EQ(url->Origin(), c.origin);
     EXPECT_EQ(url->ToString(), std::string(c.origin) + c.path_and_query);
+    // HostPort is the origin without "scheme://": how metrics and rate limits name a host.
+    EXPECT_EQ(url->HostPort(), std::string(c.origin).substr(std::string(c.scheme).size() + 3));
   }
 }
 
