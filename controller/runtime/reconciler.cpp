@@ -203,6 +203,11 @@ void FillImage(Pass& p) {
       p.out.status.build_url = b.url;
 }
 
+bool IsDeployAction(plan::ActionKind kind) {
+  return kind == plan::ActionKind::kBuildImage || kind == plan::ActionKind::kPublishWrapper ||
+         kind == plan::ActionKind::kCreateSpace || kind == plan::ActionKind::kCommitSpaceFiles;
+}
+
 // How long a deploy may take to reach RUNNING: the longest health.timeoutSeconds of its Spaces.
 std::chrono::seconds HealthTimeout(const spec::SpaceDeployment& d) {
   int64_t longest = 0;
@@ -352,8 +357,16 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   base.build_url = status.build_url;
   for (const SpaceStatus& s : status.spaces) base.spaces.push_back({s.space, s.url, s.stage});
 
+  // Drift is the world moving away from a spec it had reached. Differences from a new
+  // deployment, an edited spec, a newly resolved version or a deploy still on its way are a
+  // deploy (DeploySucceeded or DeployFailed tells how it ended), except under driftPolicy warn,
+  // where nothing else reports them.
+  const bool settled = !previous.history.empty() && previous.spec_hash == status.spec_hash &&
+                       previous.resolved_version == status.resolved_version &&
+                       previous.resolved_digest == status.resolved_digest && previous.deploying.empty();
+  const bool out_of_band = deployment.drift_policy == spec::DriftPolicy::kWarn || settled;
   const bool drift_changed = status.drift != previous.drift;
-  if (!status.drift.empty() && drift_changed) {
+  if (!status.drift.empty() && drift_changed && out_of_band) {
     report::Notification n = base;
     n.event = report::NotificationEvent::kDriftFound;
     n.drift = status.drift;
@@ -363,12 +376,20 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     p.out.notifications.push_back(std::move(n));
   }
 
+  // Said in the status message of the correcting pass, so the history shows what happened.
+  std::string corrected;
   if (p.execution.writes > 0) {
+    // A deploy is what puts an image on a Space (a build, a wrapper, a new Space, new files);
+    // a corrected setting restarts the Space but deploys nothing new, so it is no DeploySucceeded.
+    const bool deploys = std::any_of(p.execution.outcomes.begin(), p.execution.outcomes.end(),
+                                     [](const act::ActionOutcome& o) {
+                                       return o.wrote && o.status.ok() && IsDeployAction(o.kind);
+                                     });
     const std::string deploying = base.image_ref + (base.image_digest.empty() ? "" : "@" + base.image_digest);
-    if (deploying != status.deploying || status.deploying_since.empty())
+    if (deploys && (deploying != status.deploying || status.deploying_since.empty()))
       status.deploying_since = FormatRfc3339(p.now);
-    status.deploying = deploying;
-    if (failed == nullptr && !status.drift.empty() && !previous.history.empty() &&
+    if (deploys) status.deploying = deploying;
+    if (failed == nullptr && !status.drift.empty() && settled &&
         deployment.drift_policy == spec::DriftPolicy::kCorrect) {
       report::Notification n = base;
       n.event = report::NotificationEvent::kDriftCorrected;
@@ -377,6 +398,10 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
       n.message = std::to_string(p.execution.writes) + " change(s) made to correct " +
                   std::to_string(status.drift.size()) + " drifted field(s)";
       p.out.notifications.push_back(std::move(n));
+      std::vector<std::string> fields;
+      for (const plan::DriftItem& item : status.drift)
+        if (std::find(fields.begin(), fields.end(), item.field) == fields.end()) fields.push_back(item.field);
+      corrected = "corrected drift in " + Join(fields, ", ") + "; ";
     }
   }
 
@@ -420,8 +445,8 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     std::vector<std::string> waiting;
     for (const act::ActionOutcome& o : p.execution.outcomes)
       if (o.pending && !o.skipped) waiting.push_back(o.target + " " + o.result);
-    const std::string message = waiting.empty() ? (dp ? dp->reason : "Progressing")
-                                                : "waiting for " + Join(waiting, "; ");
+    const std::string message = corrected + (waiting.empty() ? (dp ? dp->reason : "Progressing")
+                                                             : "waiting for " + Join(waiting, "; "));
     // The reason names what is awaited now, not what the plan (made before acting) expected.
     std::string reason = dp && !dp->reason.empty() ? dp->reason : "Progressing";
     for (const act::ActionOutcome& o : p.execution.outcomes) {
@@ -451,9 +476,11 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   }
 
   // Everything ran and nothing is on its way. Writes were made only if something differed.
-  const std::string message = p.execution.writes > 0
-                                  ? std::to_string(p.execution.writes) + " change(s) applied"
-                                  : "the world matches the desired state";
+  std::string message = p.execution.writes > 0
+                            ? corrected + std::to_string(p.execution.writes) + " change(s) applied"
+                            : "the world matches the desired state";
+  // What could not be compared (a secretKeyRef outside Kubernetes) is said, not hidden by True.
+  if (dp && !dp->notes.empty()) message += "; note: " + Join(dp->notes, "; ");
   SetReady(p, "True", "Succeeded", message);
   SetFlag(p, "Reconciling", false, "", "");
   SetFlag(p, "Stalled", false, "", "");
