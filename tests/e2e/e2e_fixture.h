@@ -227,7 +227,7 @@ class E2eTest : public ::testing::Test {
     auto base = seeder.Push(*registry_, "acme/app", "v1.0.0", support::ImageSpec{});
     ASSERT_TRUE(base.ok()) << base.status().ToString();
 
-    HubEmulatorProcess::Options hub_options;
+    HubEmulatorProcess::Options hub_options = hub_options_;
     hub_options.token = std::string(kHubToken) + ":acme";
     hub_options.registry_map = "ghcr.io=" + registry_->endpoint();
     auto hub = HubEmulatorProcess::Start(hub_options, dir_.path() / "hub-emulator.log");
@@ -369,6 +369,9 @@ stateDir: {{STATE_DIR}}
   }
 
   support::TempDir dir_{"spaceport-e2e"};
+  // Timing and budget of the emulator SetUp starts (a fixture's constructor may change them);
+  // the token and registry mapping are SetUp's own.
+  HubEmulatorProcess::Options hub_options_;
   std::unique_ptr<support::RegistryProcess> registry_;
   std::unique_ptr<HubEmulatorProcess> hub_;
   std::filesystem::path config_;

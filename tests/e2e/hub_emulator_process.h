@@ -32,6 +32,8 @@ class HubEmulatorProcess : public EmulatorProcess {
     std::string registry_map;           // HOST=URL, or empty
     std::string build_seconds = "0.3";
     std::string start_seconds = "0.3";
+    std::string budget;  // --budget: /api/ requests per token and window; empty: the default
+    std::string window_seconds;  // --window-seconds: the budget's fixed window; empty: 300
   };
 
   static Result<std::unique_ptr<HubEmulatorProcess>> Start(const Options& options,
@@ -50,6 +52,14 @@ class HubEmulatorProcess : public EmulatorProcess {
     if (!options.registry_map.empty()) {
       argv.push_back("--registry-map");
       argv.push_back(options.registry_map);
+    }
+    if (!options.budget.empty()) {
+      argv.push_back("--budget");
+      argv.push_back(options.budget);
+    }
+    if (!options.window_seconds.empty()) {
+      argv.push_back("--window-seconds");
+      argv.push_back(options.window_seconds);
     }
     std::unique_ptr<HubEmulatorProcess> process(new HubEmulatorProcess());
     Status started = Launch(*process, "hub-emulator", argv, log_file);
