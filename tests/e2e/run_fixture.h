@@ -149,9 +149,16 @@ class RunTest : public E2eTest {
   // /healthz when this returns. Use with ASSERT_NO_FATAL_FAILURE.
   void StartController(const std::filesystem::path& desired,
                        const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {
-        "run",      desired.string(), "--config",        config_.string(),
-        "--notify", receiver_.url(),  "--progress-poll", "300ms"};
+    StartControllerOn({desired.string()}, extra);
+  }
+  // The same with the desired state given as arguments: paths, or `--source SPEC` pairs.
+  void StartControllerOn(const std::vector<std::string>& sources,
+                         const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"run"};
+    args.insert(args.end(), sources.begin(), sources.end());
+    for (const std::string& a : {std::string("--config"), config_.string(), std::string("--notify"),
+                                 receiver_.url(), std::string("--progress-poll"), std::string("300ms")})
+      args.push_back(a);
     args.insert(args.end(), extra.begin(), extra.end());
     const auto log = dir_.path() / ("run-" + std::to_string(++starts_) + ".log");
     logs_.push_back(log);
