@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -66,11 +67,55 @@ struct LaunchPlan {
   std::vector<std::string> argv_storage, env_storage;
   std::vector<char*> argv, envp;
   std::string exit_path, exit_temp_path;
+  std::string record_path;  // the lock record Spaceport writes before it lets the build run
   int log_fd = -1;
   int null_fd = -1;
+  int go_read_fd = -1;   // the monitor's end: one byte once the record is written
+  int go_write_fd = -1;  // Spaceport's end
   int64_t timeout_ms = 0;
   int64_t grace_ms = 0;
 };
+
+// Reads one byte from `fd`: true for a byte, false at end of file (every writer gone).
+bool ReadGo(int fd) {
+  char go = 0;
+  ssize_t n = 0;
+  do {
+    n = ::read(fd, &go, 1);
+  } while (n < 0 && errno == EINTR);
+  return n == 1;
+}
+
+// Whether the lock record at `path` names `pid` as its monitor ("monitorPid": PID). A small
+// hand-written scan, because the monitor may only make async-signal-safe calls.
+bool RecordNamesMonitor(const char* path, pid_t pid) {
+  char text[8192];
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  size_t size = 0;
+  while (size < sizeof text - 1) {
+    const ssize_t n = ::read(fd, text + size, sizeof text - 1 - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    size += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text[size] = '\0';
+  static const char kKey[] = "\"monitorPid\"";
+  constexpr size_t kKeySize = sizeof kKey - 1;
+  for (size_t i = 0; i + kKeySize <= size; ++i) {
+    size_t matched = 0;
+    while (matched < kKeySize && text[i + matched] == kKey[matched]) ++matched;
+    if (matched < kKeySize) continue;
+    const char* at = text + i + kKeySize;
+    while (*at == ' ' || *at == ':') ++at;
+    int64_t value = 0;
+    bool digits = false;
+    for (; *at >= '0' && *at <= '9'; ++at, digits = true) value = value * 10 + (*at - '0');
+    return digits && value == pid;
+  }
+  return false;
+}
 
 // Waits for `child` until the deadline; on timeout kills its process group. Returns the result
 // line written to the exit file.
@@ -122,15 +167,27 @@ struct LaunchPlan {
 
 // Runs in the first child: a new session, the monitor and the build under it; the first child
 // exits at once so the monitor is nobody's child here (no zombie in Spaceport).
+//
+// The command must not run before its lock record exists: a Spaceport killed in between would
+// leave a build that the next one cannot find, and the next one would build the version again.
+// So the build waits at a gate the monitor opens only once Spaceport has said "go" (after writing
+// the record) — or, when Spaceport died before saying it, once the record on disk names this
+// monitor (it died between the write and the go). Otherwise the build is called off without a
+// trace (no result file), and the next Spaceport, finding no record, starts it afresh.
 [[noreturn]] void LaunchDetached(const LaunchPlan& plan, int report_fd, int lock_fd) {
   ::close(lock_fd);  // the flock stays with Spaceport
+  ::close(plan.go_write_fd);  // so that Spaceport's death reads as end of file at the monitor
   ::setsid();
   const pid_t monitor = ::fork();
   if (monitor != 0) ::_exit(monitor < 0 ? 1 : 0);
 
+  int gate[2] = {-1, -1};
+  if (::pipe2(gate, O_CLOEXEC) != 0) ::_exit(1);
   const pid_t build = ::fork();
   if (build == 0) {
     ::setpgid(0, 0);
+    ::close(gate[1]);
+    if (!ReadGo(gate[0])) ::_exit(0);  // called off by the monitor
     ::dup2(plan.null_fd, 0);
     ::dup2(plan.log_fd, 1);
     ::dup2(plan.log_fd, 2);
@@ -144,9 +201,20 @@ struct LaunchPlan {
     ::_exit(127);
   }
   if (build > 0) ::setpgid(build, build);  // also here, so kill(-build) works at once
+  ::close(gate[0]);
 
   const int64_t pids[2] = {build, ::getpid()};
   WriteAll(report_fd, reinterpret_cast<const char*>(pids), sizeof pids);
+  if (build > 0 && !ReadGo(plan.go_read_fd) &&
+      !RecordNamesMonitor(plan.record_path.c_str(), ::getpid())) {
+    ::close(gate[1]);  // the build reads end of file and exits without running the command
+    int ignored = 0;
+    while (::waitpid(build, &ignored, 0) < 0 && errno == EINTR) {
+    }
+    ::_exit(0);
+  }
+  if (build > 0) WriteAll(gate[1], "g", 1);
+  ::close(gate[1]);
   ::dup2(plan.null_fd, 0);
   ::dup2(plan.null_fd, 1);
   ::dup2(plan.null_fd, 2);
@@ -169,7 +237,8 @@ bool ReadAll(int fd, char* data, size_t size) {
 }
 
 Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& log_path,
-                              const std::string& exit_path, int64_t timeout_ms, int64_t grace_ms) {
+                              const std::string& exit_path, const std::string& record_path,
+                              int64_t timeout_ms, int64_t grace_ms) {
   LaunchPlan plan;
   const PlaceholderValues values{request.version, request.Image(), request.build_id};
   for (const std::string& arg : request.spec.command->run) {
@@ -196,6 +265,7 @@ Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& lo
   plan.envp.push_back(nullptr);
   plan.exit_path = exit_path;
   plan.exit_temp_path = exit_path + ".tmp";
+  plan.record_path = record_path;
   plan.timeout_ms = timeout_ms;
   plan.grace_ms = grace_ms;
   plan.log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
@@ -205,6 +275,15 @@ Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& lo
     ::close(plan.log_fd);
     return Internal(std::string("cannot open /dev/null: ") + std::strerror(errno));
   }
+  // A socket pair, not a pipe: sending on it to a monitor that is gone must not raise SIGPIPE.
+  int go[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, go) != 0) {
+    ::close(plan.log_fd);
+    ::close(plan.null_fd);
+    return Internal(std::string("cannot create a socket pair: ") + std::strerror(errno));
+  }
+  plan.go_read_fd = go[0];
+  plan.go_write_fd = go[1];
   return plan;
 }
 
@@ -262,7 +341,8 @@ Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
   const std::string log_path = locks_.LogPath(key).string();
   std::error_code ignored;
   std::filesystem::remove(locks_.ExitPath(key), ignored);
-  auto plan = PlanLaunch(request, log_path, locks_.ExitPath(key).string(), timeout_seconds * 1000,
+  auto plan = PlanLaunch(request, log_path, locks_.ExitPath(key).string(),
+                         locks_.RecordPath(key).string(), timeout_seconds * 1000,
                          options_.kill_grace.count());
   if (!plan.ok()) return plan.status();
 
@@ -270,6 +350,8 @@ Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
   if (::pipe2(report, O_CLOEXEC) != 0) {
     ::close(plan->log_fd);
     ::close(plan->null_fd);
+    ::close(plan->go_read_fd);
+    ::close(plan->go_write_fd);
     return Internal(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
   const pid_t first = ::fork();
@@ -280,6 +362,12 @@ Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
   ::close(report[1]);
   ::close(plan->log_fd);
   ::close(plan->null_fd);
+  ::close(plan->go_read_fd);
+  // Closed without a byte on every early return: the monitor then calls the build off.
+  struct GoSocket {
+    int fd;
+    ~GoSocket() { ::close(fd); }
+  } go{plan->go_write_fd};
   if (first < 0) {
     ::close(report[0]);
     return Internal(std::string("cannot fork: ") + std::strerror(errno));
@@ -305,6 +393,11 @@ Result<BuildHandle> CommandBuilder::Start(const BuildRequest& request) {
   record.started_at = FormatRfc3339(clock_.Now());
   record.timeout_seconds = timeout_seconds;
   if (Status s = locks_.Write(key, record); !s.ok()) return s;
+  // The record is on disk: the command may run now (see LaunchDetached).
+  if (::send(go.fd, "g", 1, MSG_NOSIGNAL) != 1) {
+    return Internal("the build of " + request.Image() + " could not be released: " +
+                    std::strerror(errno));
+  }
   return HandleFor(key, record);
 }
 
