@@ -1,5 +1,7 @@
 #include "base/atomic_file.h"
 
+#include <filesystem>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -91,6 +93,21 @@ Status CreateDirectories(const std::string& path, mode_t mode) {
     }
   }
   return Status::Ok();
+}
+
+int RemoveInterruptedWrites(const std::string& dir) {
+  namespace fs = std::filesystem;
+  int removed = 0;
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const std::string name = it->path().filename().string();
+    const size_t at = name.rfind(".tmp.");
+    if (at == std::string::npos || name.size() != at + 5 + 6) continue;
+    if (fs::remove(it->path(), ec)) ++removed;
+    ec.clear();
+  }
+  return removed;
 }
 
 }  // namespace spaceport

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "base/atomic_file.h"
 #include "http/exchange_stats.h"
 #include "plan/planner.h"
 
@@ -94,6 +95,9 @@ void Controller::DeclareMetrics() {
 }
 
 Status Controller::Start() {
+  // Writes the previous process did not finish (it was killed mid-write) left temporary files.
+  if (int n = RemoveInterruptedWrites(world_.state_dir); n > 0)
+    Log("removed " + std::to_string(n) + " temporary file(s) of interrupted writes from the state directory");
   // Statuses of the previous process: a restart continues from them (history, deploying marker).
   StoredStatuses stored = store_.ReadAll();
   for (const std::string& problem : stored.problems) Log("status file not read: " + problem);
@@ -106,6 +110,7 @@ Status Controller::Start() {
     if (!s.ok()) return Status(s.code(), source->Describe() + ": " + s.message());
   }
   if (Status s = LoadSnapshot(/*initial=*/true); !s.ok()) return s;
+  MarkChangedSpecsUnreconciled();
   sources_loaded_ = true;
   metrics_.Set("spaceport_source_ready", {}, 1);
   {
@@ -114,6 +119,22 @@ Status Controller::Start() {
   }
   for (int i = 0; i < options_.concurrency; ++i) workers_.emplace_back([this] { Worker(); });
   return Status::Ok();
+}
+
+// A status written for another spec than the one loaded now says nothing about it: until the
+// first pass, it shows Ready Unknown instead of an old True (a spec edited while no controller ran).
+void Controller::MarkChangedSpecsUnreconciled() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const Clock::TimePoint now = clock_.Now();
+  for (auto& [key, status] : statuses_) {
+    auto hash = spec_hashes_.find(key);
+    if (hash == spec_hashes_.end() || status.spec_hash == hash->second) continue;
+    SetCondition(status, {"Ready", "Unknown", "Progressing",
+                          "the spec changed since this status was written; not reconciled yet", ""},
+                 now);
+    SetCondition(status, {"Reconciling", "True", "Progressing", "waiting for the first pass", ""}, now);
+    RemoveCondition(status, "Stalled");
+  }
 }
 
 void Controller::Stop() {

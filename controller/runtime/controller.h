@@ -95,6 +95,7 @@ class Controller {
 
  private:
   void DeclareMetrics();
+  void MarkChangedSpecsUnreconciled();
   Status LoadSnapshot(bool initial);
   void Worker();
   void ReconcileKey(const std::string& key);

@@ -183,5 +183,21 @@ TEST(CreateDirectories, AFileInTheWayFailsNamingIt) {
   EXPECT_THAT(s.message(), HasSubstr(dir / "file/sub"));
 }
 
+TEST(RemoveInterruptedWrites, RemovesOnlyTheTemporaryFilesOfWritesThatNeverFinished) {
+  ScratchDir dir;
+  fs::create_directories(dir / "status/e2e");
+  ASSERT_TRUE(WriteFileAtomically(dir / "status/e2e/demo.json", "{}\n").ok());
+  for (const char* name : {"status/e2e/demo.json.tmp.Ab12Cd", "fingerprint.key.tmp.zzzzzz"})
+    std::ofstream(dir / name) << "half";
+  // Not the shape WriteFileAtomically leaves: kept.
+  for (const char* name : {"notes.tmp", "status/e2e/x.tmp.toolong1", "status/e2e/y.tmp.short"})
+    std::ofstream(dir / name) << "keep";
+  EXPECT_EQ(RemoveInterruptedWrites(dir.path()), 2);
+  EXPECT_THAT(Names(dir / "status/e2e"), ElementsAre("demo.json", "x.tmp.toolong1", "y.tmp.short"));
+  EXPECT_THAT(Names(dir.path()), ElementsAre("notes.tmp", "status"));
+  EXPECT_EQ(Slurp(dir / "status/e2e/demo.json"), "{}\n");
+  EXPECT_EQ(RemoveInterruptedWrites(dir / "missing"), 0);
+}
+
 }  // namespace
 }  // namespace spaceport
