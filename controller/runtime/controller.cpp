@@ -1,6 +1,13 @@
 #include "runtime/controller.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <set>
 
 #include "base/atomic_file.h"
@@ -41,6 +48,7 @@ Controller::~Controller() {
   for (auto& s : sources_) s->Stop();
   for (std::thread& t : workers_)
     if (t.joinable()) t.join();
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the state directory
 }
 
 void Controller::Log(const std::string& line) const {
@@ -94,7 +102,29 @@ void Controller::DeclareMetrics() {
   metrics_.Set("controller_runtime_active_workers", {kControllerName}, 0);
 }
 
+// One controller per state directory: two would each think the temporary files, build records
+// and statuses are theirs. flock() is released by the kernel when the process dies, so a killed
+// controller never blocks the next one.
+Status Controller::LockStateDir() {
+  const std::string path = world_.state_dir + "/controller.lock";
+  lock_fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (lock_fd_ < 0) return FailedPrecondition("cannot open " + path + ": " + std::strerror(errno));
+  if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+    char holder[32] = {0};
+    const ssize_t n = ::pread(lock_fd_, holder, sizeof holder - 1, 0);
+    std::string pid = n > 0 ? std::string(holder, static_cast<size_t>(n)) : "";
+    while (!pid.empty() && std::isspace(static_cast<unsigned char>(pid.back()))) pid.pop_back();
+    return FailedPrecondition("another spaceport run" + (pid.empty() ? "" : " (pid " + pid + ")") +
+                              " uses the state directory " + world_.state_dir +
+                              "; give each controller its own --state-dir");
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(lock_fd_, 0) == 0) (void)!::pwrite(lock_fd_, pid.data(), pid.size(), 0);
+  return Status::Ok();
+}
+
 Status Controller::Start() {
+  if (Status s = LockStateDir(); !s.ok()) return s;
   // Writes the previous process did not finish (it was killed mid-write) left temporary files.
   if (int n = RemoveInterruptedWrites(world_.state_dir); n > 0)
     Log("removed " + std::to_string(n) + " temporary file(s) of interrupted writes from the state directory");

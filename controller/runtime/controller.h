@@ -94,6 +94,7 @@ class Controller {
   const WorkQueue& queue() const { return queue_; }
 
  private:
+  Status LockStateDir();
   void DeclareMetrics();
   void MarkChangedSpecsUnreconciled();
   Status LoadSnapshot(bool initial);
@@ -133,6 +134,7 @@ class Controller {
   std::condition_variable done_cv_;
   int workers_running_ = 0;
   bool stop_requested_ = false;
+  int lock_fd_ = -1;  // <state_dir>/controller.lock, flock()ed while this controller runs
 };
 
 }  // namespace spaceport::runtime

@@ -192,5 +192,20 @@ TEST_F(RunController, RestartContinuesTheHistoryAndWritesNothingToTheHub) {
   EXPECT_EQ(receiver_.Bodies().size(), events_before) << "the restart notified: " << EventList();
 }
 
+TEST_F(RunController, ASecondControllerOnTheSameStateDirectoryIsRefused) {
+  const auto desired = WriteDeployment({}, "10m");
+  ASSERT_NO_FATAL_FAILURE(StartConverged(desired));
+  TimedResult second = Spaceport({"run", desired.string(), "--listen", "off"});
+  EXPECT_EQ(second.exit_code, 2) << Describe(second);
+  EXPECT_NE(second.err.find("another spaceport run (pid " + std::to_string(controller_->pid()) + ")"),
+            std::string::npos)
+      << Describe(second);
+  // The first one is unaffected, and once it is gone the directory is free again.
+  EXPECT_EQ(Fetch("/healthz").status, 200);
+  EXPECT_EQ(StopController(), 0);
+  TimedResult once = Spaceport({"run", desired.string(), "--listen", "off", "--once"});
+  EXPECT_EQ(once.exit_code, 0) << Describe(once);
+}
+
 }  // namespace
 }  // namespace spaceport::e2e
