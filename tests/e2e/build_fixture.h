@@ -43,7 +43,6 @@
 namespace spaceport::e2e {
 
 inline constexpr char kGithubToken[] = "ghp_e2e_build_token";
-inline constexpr char kDeploymentKey[] = "e2e/demo";  // metadata.namespace/name of DemoDeployment
 inline constexpr char kRepository[] = "ghcr.io/acme/app";
 
 // The build id Spaceport derives (builds.md: unique per deployment, repository and version):

@@ -51,6 +51,7 @@
 namespace spaceport::e2e {
 
 inline constexpr char kSpace[] = "acme/demo";
+inline constexpr char kDeploymentKey[] = "e2e/demo";  // metadata.namespace/name of DemoDeployment
 inline constexpr char kSecretValue[] = "e2e-api-key-5b1f9c";  // DEMO_API_KEY; must never be printed
 inline constexpr char kHubToken[] = "hf_e2e";
 // Generous: a first deploy takes a few seconds (0.3 s build + 0.3 s start per restart, polling).

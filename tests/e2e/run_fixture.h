@@ -48,7 +48,6 @@
 
 namespace spaceport::e2e {
 
-inline constexpr char kDeploymentKey[] = "e2e/demo";
 inline constexpr char kGithubWebhookSecret[] = "gh-webhook-secret-7c41";
 inline constexpr char kHubWebhookSecret[] = "hub-webhook-secret-2e98";
 // The receiver's path stands for the token a Slack webhook URL carries; it must never be logged.
