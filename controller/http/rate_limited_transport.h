@@ -5,8 +5,8 @@
 // all clients — so "pause the host, not the process" holds: Acquire admits one request (waiting
 // on the injected Clock, or refusing with kResourceExhausted when the wait would be too long),
 // and Observe reads each answer, so a 429 seen by one worker pauses the host for all of them.
-// Two implementations: http::TokenBucket (token_bucket.h; registries) and hub::HostBudget (the
-// Hub's fixed 5-minute window).
+// Three implementations: http::TokenBucket (token_bucket.h; registries), hub::HostBudget (the
+// Hub's fixed 5-minute window) and github::RateBudget (GitHub's remaining/reset headers).
 //
 // The decorator sits between an http::Client and the real transport, so every attempt the Client
 // makes — first tries, retries, same-origin redirect hops — is admitted and observed, while

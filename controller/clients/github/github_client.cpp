@@ -10,31 +10,6 @@ namespace spaceport::github {
 
 // Admits every request to the API's origin through the budget, and turns a rate-limit answer
 // into a kResourceExhausted failure so http::Client does not retry it on its own schedule.
-class GithubClient::BudgetedTransport final : public http::Transport {
- public:
-  BudgetedTransport(http::Transport& inner, std::shared_ptr<RateBudget> budget, std::string origin)
-      : inner_(inner), budget_(std::move(budget)), origin_(std::move(origin)) {}
-
-  Result<http::Response> Send(const http::Request& request) override {
-    Result<http::Url> url = http::Url::Parse(request.url);
-    if (!url.ok() || url->Origin() != origin_) return inner_.Send(request);
-    if (Status s = budget_->Acquire(request.method + " " + origin_); !s.ok()) return s;
-    Result<http::Response> response = inner_.Send(request);
-    if (!response.ok() || !budget_->Observe(*response)) return response;
-    std::string message = "GitHub: " + DescribeGithubError(*response) + " from " + origin_;
-    if (auto pause = budget_->PauseRemaining()) {
-      message += "; every request to this API is paused for " +
-                 std::to_string((pause->count() + 999) / 1000) + " s";
-    }
-    return Status(StatusCode::kResourceExhausted, std::move(message));
-  }
-
- private:
-  http::Transport& inner_;
-  std::shared_ptr<RateBudget> budget_;
-  std::string origin_;
-};
-
 namespace {
 
 bool IsRepoChar(char c) {
@@ -145,7 +120,12 @@ GithubClient::GithubClient(GithubConfig config, std::unique_ptr<http::Transport>
       options_(std::move(options)) {
   Result<http::Url> url = http::Url::Parse(config_.api_url);  // validated by Create
   const std::string origin = url.ok() ? url->Origin() : config_.api_url;
-  wire_ = std::make_unique<BudgetedTransport>(transport, budget_, origin);
+  http::RateLimitedTransportOptions wire_options;
+  wire_options.origin = origin;
+  wire_options.describe_rate_limited = [](const http::Response& r) {
+    return "GitHub: " + DescribeGithubError(r);
+  };
+  wire_ = std::make_unique<http::RateLimitedTransport>(transport, budget_, std::move(wire_options));
   http::ClientOptions http_options = options_.http;
   if (url.ok() && url->scheme == "http") http_options.insecure_origins.push_back(origin);
   client_ = std::make_unique<http::Client>(*wire_, clock, http_options);

@@ -42,6 +42,7 @@
 #include "clients/github/github_types.h"
 #include "clients/github/rate_budget.h"
 #include "http/http.h"
+#include "http/rate_limited_transport.h"
 
 namespace spaceport::github {
 
@@ -88,7 +89,6 @@ class GithubClient {
   int64_t requests_sent() const;
 
  private:
-  class BudgetedTransport;
   GithubClient(GithubConfig config, std::unique_ptr<http::Transport> owned,
                http::Transport& transport, Clock& clock, std::shared_ptr<RateBudget> budget,
                GithubClientOptions options);
@@ -100,7 +100,7 @@ class GithubClient {
   std::unique_ptr<http::Transport> owned_transport_;
   std::shared_ptr<RateBudget> budget_;
   GithubClientOptions options_;
-  std::unique_ptr<BudgetedTransport> wire_;
+  std::unique_ptr<http::RateLimitedTransport> wire_;
   std::unique_ptr<http::Client> client_;
 };
 

@@ -13,7 +13,9 @@
 //  - Acquire(what) admits a request, sleeping on the injected Clock while a pause lasts, or fails
 //    at once with kResourceExhausted when the pause is longer than max_wait.
 //
-// Share one (std::shared_ptr) among every GithubClient that uses the same host and token.
+// Share one (std::shared_ptr) among every GithubClient that uses the same host and token. It is
+// an http::RateLimiter, so GithubClient puts it in front of the wire with
+// http::RateLimitedTransport, like the registries' token buckets and the Hub's budget.
 // Thread-safe; waiting happens outside the lock.
 //
 //   auto budget = std::make_shared<github::RateBudget>(clock);
@@ -31,6 +33,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "http/http.h"
+#include "http/rate_limited_transport.h"
 
 namespace spaceport::github {
 
@@ -51,18 +54,18 @@ struct RateBudgetStats {
   std::optional<Clock::TimePoint> paused_until;
 };
 
-class RateBudget {
+class RateBudget final : public http::RateLimiter {
  public:
   explicit RateBudget(Clock& clock, RateBudgetOptions options = {});
   RateBudget(const RateBudget&) = delete;
   RateBudget& operator=(const RateBudget&) = delete;
 
-  Status Acquire(std::string_view what);
+  Status Acquire(std::string_view what) override;
   // Reads a response's rate-limit headers; true when it was a rate-limit answer.
-  bool Observe(const http::Response& response);
+  bool Observe(const http::Response& response) override;
   // Blocks callers until `until` (extends, never shortens, a pause in force).
   void PauseUntil(Clock::TimePoint until);
-  std::optional<Clock::Duration> PauseRemaining() const;
+  std::optional<Clock::Duration> PauseRemaining() const override;
   RateBudgetStats stats() const;
 
  private:
