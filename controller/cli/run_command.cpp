@@ -61,10 +61,6 @@ std::optional<std::chrono::milliseconds> ParseFlagDuration(const std::string& te
   return std::chrono::milliseconds(*seconds * 1000);
 }
 
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1";
-}
-
 std::atomic<int> g_signal{0};
 
 void OnSignal(int sig) { g_signal = sig; }
@@ -132,7 +128,7 @@ int RunController(const RunOptions& o) {
     n.url = o.notify_url;
     n.format = o.notify_format == "slack" ? report::NotifyFormat::kSlack : report::NotifyFormat::kJson;
     if (url->scheme == "http") {
-      if (!IsLoopback(url->host)) {
+      if (!http::IsLoopbackHost(url->host)) {
         std::cerr << "spaceport run: --notify: plain http is only allowed to a loopback receiver; "
                      "use https\n";
         return kExitError;

@@ -103,6 +103,9 @@ struct Url {
 
 std::string UrlEncode(std::string_view s);  // percent-encodes all but unreserved characters
 
+// True for 127.0.0.0/8, ::1 and localhost (a Url's host): where plain http may be allowed.
+bool IsLoopbackHost(std::string_view host);
+
 // Options of the cpprestsdk transport.
 struct TransportOptions {
   // PEM bundle trusted in addition to the system store (cpprestsdk loads the system paths

@@ -186,6 +186,10 @@ std::string Url::Origin() const {
   return out;
 }
 
+bool IsLoopbackHost(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
 std::string Url::HostPort() const { return Origin().substr(scheme.size() + 3); }
 
 std::string Url::ToString() const { return Origin() + path_and_query; }

@@ -12,6 +12,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/atomic_file.h"
+
 namespace spaceport::runtime {
 namespace {
 
@@ -41,16 +43,7 @@ Result<std::string> Absolute(std::string path, std::string_view what) {
 
 // mkdir -p; each directory it creates gets mode 0700, existing ones are left as they are.
 Status MakePrivateDirectories(const std::string& path) {
-  size_t at = 1;
-  while (true) {
-    const size_t slash = path.find('/', at);
-    const std::string partial = path.substr(0, slash);
-    if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-      return FailedPrecondition("cannot create directory " + partial + ": " + ErrnoText(errno));
-    }
-    if (slash == std::string::npos) break;
-    at = slash + 1;
-  }
+  if (Status s = CreateDirectories(path, 0700); !s.ok()) return s;
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return FailedPrecondition("state directory " + path + " is not a directory");

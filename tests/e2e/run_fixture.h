@@ -363,11 +363,8 @@ class RunTest : public E2eTest {
 
   // The emulator's endpoint as the metrics label it: "127.0.0.1:PORT".
   std::string HubHost() const {
-    std::string host = hub_->base_url();
-    if (size_t scheme = host.find("://"); scheme != std::string::npos)
-      host = host.substr(scheme + 3);
-    while (!host.empty() && host.back() == '/') host.pop_back();
-    return host;
+    Result<http::Url> url = http::Url::Parse(hub_->base_url());
+    return url.ok() ? url->HostPort() : hub_->base_url();
   }
 
   NotificationReceiver receiver_;

@@ -14,10 +14,6 @@ std::string Trimmed(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
-bool IsLoopback(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 }  // namespace
 
 EnvLookup ProcessEnvironment() {
@@ -37,7 +33,7 @@ Status GithubConfig::Validate() const {
     return InvalidArgument("GitHub API URL \"" + api_url +
                            "\" must not carry a query or user info");
   }
-  if (url->scheme == "http" && !allow_plain_http && !IsLoopback(url->host)) {
+  if (url->scheme == "http" && !allow_plain_http && !http::IsLoopbackHost(url->host)) {
     return InvalidArgument("GitHub API URL \"" + api_url +
                            "\" uses plain http; use https (plain http is allowed on loopback only)");
   }

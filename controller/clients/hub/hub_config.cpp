@@ -59,10 +59,6 @@ EnvLookup ProcessEnvironment() {
   };
 }
 
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
-}
-
 Status HubConfig::Validate() const {
   Result<http::Url> url = http::Url::Parse(endpoint);
   if (!url.ok()) return InvalidArgument("Hub endpoint: " + url.status().message());
@@ -70,7 +66,7 @@ Status HubConfig::Validate() const {
     return InvalidArgument("Hub endpoint " + url->Origin() +
                            " must be an origin without a path (as in https://huggingface.co)");
   }
-  if (url->scheme == "http" && !allow_plain_http && !IsLoopbackHost(url->host)) {
+  if (url->scheme == "http" && !allow_plain_http && !http::IsLoopbackHost(url->host)) {
     return FailedPrecondition("Hub endpoint " + url->Origin() +
                               " is plain http; use https (plain http is accepted only on "
                               "loopback or when explicitly allowed)");

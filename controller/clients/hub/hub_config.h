@@ -68,7 +68,4 @@ Result<std::string> ResolveEndpoint(const EnvLookup& env);
 Result<HubConfig> ConfigFromEnvironment(const EnvLookup& env,
                                         std::optional<std::string> explicit_token = {});
 
-// True for 127.0.0.0/8, ::1 and localhost.
-bool IsLoopbackHost(std::string_view host);
-
 }  // namespace spaceport::hub
