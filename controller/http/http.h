@@ -24,6 +24,7 @@
 // strings), retry_after.h (Retry-After and HTTP-dates).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -78,6 +79,10 @@ struct Request {
   // limited by max_response_bytes (the callback bounds its own memory). A Transport that cannot
   // stream may ignore it and fill Response::body, so callers must read both.
   std::function<bool(std::string_view chunk)> on_body{};
+  // Optional: when the flag becomes true the exchange is abandoned within about 100 ms — a
+  // streaming response then returns as complete (as at its timeout), any other exchange fails
+  // with kDeadlineExceeded. Lets a long watch end at once when its owner stops.
+  std::shared_ptr<const std::atomic<bool>> cancel{};
 };
 
 struct Response {
@@ -111,6 +116,19 @@ struct TransportOptions {
   // PEM bundle trusted in addition to the system store (cpprestsdk loads the system paths
   // first); empty = system store only. An unreadable file fails every https request.
   std::string ca_bundle_file;
+  // PEM certificates trusted in addition to the system store and ca_bundle_file (a Kubernetes
+  // cluster's CA from a kubeconfig or a service account's ca.crt).
+  std::string ca_pem;
+  // A client certificate (PEM, leaf first, then any intermediates) and its unencrypted PEM
+  // private key, presented when the server asks for one (Kubernetes x509 client auth). Both or
+  // neither. Invalid PEM, an encrypted key or a key that does not match fails every https request
+  // with kFailedPrecondition; no message ever contains the key's bytes.
+  std::string client_cert_pem;
+  std::string client_key_pem;
+  // Accepts any server certificate, without checking issuer or host name: an attacker on the path
+  // can read and change everything. Only for an explicit user choice (a kubeconfig's
+  // insecure-skip-tls-verify), never as a default or a fallback after a TLS error.
+  bool insecure_skip_tls_verify = false;
   size_t max_response_bytes = 64 * 1024 * 1024;  // larger bodies fail with kResourceExhausted
 };
 

@@ -12,6 +12,8 @@
 
 #include <pplx/pplxtasks.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <exception>
 #include <future>
@@ -36,10 +38,19 @@ std::future<T> ToFuture(pplx::task<T> task) {
 // True when the future became ready before the deadline. Otherwise cancels the exchange and
 // gives cpprestsdk a moment to unwind; buffers written by pending reads must be owned by their
 // continuations, since a task that ignores the cancellation is abandoned after the grace period.
+// `cancel` (optional): when it becomes true the wait ends as at the deadline (checked every 100 ms).
 template <typename T>
 bool AwaitOrCancel(std::future<T>& future, std::chrono::steady_clock::time_point deadline,
-                   pplx::cancellation_token_source& cts) {
-  if (future.wait_until(deadline) == std::future_status::ready) return true;
+                   pplx::cancellation_token_source& cts, const std::atomic<bool>* cancel = nullptr) {
+  if (cancel == nullptr) {
+    if (future.wait_until(deadline) == std::future_status::ready) return true;
+  } else {
+    while (!*cancel) {
+      const auto slice = std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(100));
+      if (future.wait_until(slice) == std::future_status::ready) return true;
+      if (slice >= deadline) break;
+    }
+  }
   cts.cancel();
   future.wait_for(std::chrono::seconds(2));
   return false;

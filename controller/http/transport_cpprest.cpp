@@ -5,6 +5,7 @@
 // is a cancellation token and the inactivity timer is set far beyond any deadline;
 // web::credentials leaks the plaintext, so Authorization is only ever a plain header.
 #include <cpprest/http_client.h>
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include <algorithm>
@@ -51,13 +52,67 @@ bool MethodHasBodySemantics(std::string_view method) {
          EqualsIgnoreCase(method, "PATCH");
 }
 
-class CpprestTransport final : public Transport {
- public:
-  explicit CpprestTransport(TransportOptions options) : options_(std::move(options)) {
-    if (!options_.ca_bundle_file.empty() && !std::ifstream(options_.ca_bundle_file).good()) {
-      ca_error_ = FailedPrecondition("CA bundle " + options_.ca_bundle_file + " cannot be read");
+// Applies the TLS options to one OpenSSL context. Only error_code overloads: this also runs inside
+// cpprestsdk's connection setup, where an exception would escape on a pool thread. Messages are
+// fixed phrases (OpenSSL's reasons can quote input), so no PEM byte ever reaches a Status.
+Status ConfigureTls(boost::asio::ssl::context& ctx, const TransportOptions& options) {
+  namespace ssl = boost::asio::ssl;
+  SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  // OpenSSL's default passphrase callback prompts on the terminal for an encrypted key, which
+  // would block a controller forever; an empty passphrase makes such a key fail instead.
+  boost::system::error_code ec;
+  ctx.set_password_callback(
+      [](std::size_t, ssl::context::password_purpose) { return std::string(); }, ec);
+  if (!options.ca_bundle_file.empty()) {
+    ctx.load_verify_file(options.ca_bundle_file, ec);
+    if (ec) {
+      return FailedPrecondition("CA bundle " + options.ca_bundle_file +
+                                " holds no usable PEM certificate");
     }
   }
+  if (!options.ca_pem.empty()) {
+    ctx.add_certificate_authority(boost::asio::buffer(options.ca_pem), ec);
+    if (ec) return FailedPrecondition("the trusted CA certificates (ca_pem) are not valid PEM");
+  }
+  if (options.client_cert_pem.empty() != options.client_key_pem.empty()) {
+    return FailedPrecondition(
+        "a TLS client certificate (client_cert_pem) and its key (client_key_pem) go together; "
+        "only one of them is set");
+  }
+  if (options.client_cert_pem.empty()) return Status::Ok();
+  ctx.use_certificate_chain(boost::asio::buffer(options.client_cert_pem), ec);
+  if (ec) {
+    return FailedPrecondition(
+        "the TLS client certificate (client_cert_pem) is not a valid PEM certificate chain");
+  }
+  ctx.use_private_key(boost::asio::buffer(options.client_key_pem), ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(ctx.native_handle()) != 1) {
+    return FailedPrecondition(
+        "the TLS client key (client_key_pem) is not an unencrypted PEM private key matching the "
+        "client certificate");
+  }
+  return Status::Ok();
+}
+
+// What ConfigureTls would say, checked once on a scratch context when the transport is made.
+Status CheckTlsOptions(const TransportOptions& options) {
+  if (!options.ca_bundle_file.empty() && !std::ifstream(options.ca_bundle_file).good())
+    return FailedPrecondition("CA bundle " + options.ca_bundle_file + " cannot be read");
+  try {
+    boost::asio::ssl::context scratch(boost::asio::ssl::context::tls_client);
+    Status status = ConfigureTls(scratch, options);
+    ERR_clear_error();  // OpenSSL's error queue is per thread: leave nothing for its next user
+    return status;
+  } catch (const std::exception&) {  // SSL_CTX_new failed: nothing TLS can work
+    ERR_clear_error();
+    return FailedPrecondition("TLS cannot be set up (OpenSSL could not create a context)");
+  }
+}
+
+class CpprestTransport final : public Transport {
+ public:
+  explicit CpprestTransport(TransportOptions options)
+      : options_(std::move(options)), tls_error_(CheckTlsOptions(options_)) {}
 
   Result<Response> Send(const Request& request) override;
 
@@ -66,7 +121,7 @@ class CpprestTransport final : public Transport {
   std::shared_ptr<whc::http_client> ClientFor(const std::string& origin);
 
   const TransportOptions options_;
-  Status ca_error_;
+  const Status tls_error_;  // unusable TLS options: every https request fails with it
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<whc::http_client>> clients_;  // by origin
 };
@@ -79,15 +134,12 @@ std::shared_ptr<whc::http_client> CpprestTransport::ClientFor(const std::string&
   whc::http_client_config config;
   config.set_max_redirects(0);  // the Client follows redirects and drops credentials itself
   config.set_timeout(std::chrono::hours(24));  // see the file comment: the token is the deadline
-  config.set_validate_certificates(true);
-  if (!options_.ca_bundle_file.empty()) {
-    const std::string ca = options_.ca_bundle_file;
-    config.set_ssl_context_callback([ca](boost::asio::ssl::context& ctx) {
-      boost::system::error_code ignored;  // readability is checked up front (ca_error_)
-      ctx.load_verify_file(ca, ignored);
-      SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-    });
-  }
+  config.set_validate_certificates(!options_.insecure_skip_tls_verify);
+  // cpprestsdk builds a fresh context for every new connection (after set_default_verify_paths)
+  // and calls this on it. The options were checked on a scratch context up front (tls_error_),
+  // and no https request is sent when they failed, so the result can be ignored here.
+  config.set_ssl_context_callback(
+      [options = options_](boost::asio::ssl::context& ctx) { (void)ConfigureTls(ctx, options); });
   auto client = std::make_shared<whc::http_client>(web::uri(origin), config);
   clients_.emplace(origin, client);
   return client;
@@ -103,7 +155,7 @@ Result<Response> CpprestTransport::Send(const Request& request) {
 Result<Response> CpprestTransport::SendOnce(const Request& request) {
   Result<Url> url = Url::Parse(request.url);
   if (!url.ok()) return url.status();
-  if (url->scheme == "https" && !ca_error_.ok()) return ca_error_;
+  if (url->scheme == "https" && !tls_error_.ok()) return tls_error_;
   const std::string what = request.method + " " + url->Origin();
   const auto deadline = std::chrono::steady_clock::now() + request.timeout;
 
@@ -139,7 +191,8 @@ Result<Response> CpprestTransport::SendOnce(const Request& request) {
   } catch (const std::exception& e) {
     return Unavailable(what, e.what());
   }
-  if (!AwaitOrCancel(response_future, deadline, cts))
+  const std::atomic<bool>* cancel = request.cancel.get();
+  if (!AwaitOrCancel(response_future, deadline, cts, cancel))
     return DeadlineExceeded(what, request.timeout);
 
   wh::http_response response;
@@ -177,7 +230,7 @@ Result<Response> CpprestTransport::SendOnce(const Request& request) {
     } catch (const std::exception& e) {
       return Unavailable(what, std::string("reading the response body: ") + e.what());
     }
-    if (!AwaitOrCancel(read, deadline, cts)) {
+    if (!AwaitOrCancel(read, deadline, cts, cancel)) {
       if (streaming) return out;  // the stream's time is up: what arrived is the answer
       return DeadlineExceeded(what, request.timeout);
     }
