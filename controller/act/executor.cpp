@@ -47,6 +47,10 @@ struct Executor::Context {
     }
     return text;
   }
+  const spec::SpaceDeployment* Deployment(const plan::Action& a) const {
+    auto d = deployments.find(a.deployment);
+    return d == deployments.end() ? nullptr : d->second;
+  }
   const spec::SpaceSpec* Space(const plan::Action& a) const {
     auto d = deployments.find(a.deployment);
     if (d == deployments.end()) return nullptr;
@@ -372,7 +376,9 @@ Status Executor::SetSecrets(const plan::Action& a, Context& ctx, ActionOutcome& 
     auto source = space->secrets->find(key);
     if (source == space->secrets->end()) return Internal("secret " + key + " not in the spec");
     // The value is read now, used once, and never stored or printed.
-    std::optional<std::string> value = observe::ResolveSecretValue(source->second, deps_.env);
+    const spec::SpaceDeployment* d = ctx.Deployment(a);
+    std::optional<std::string> value =
+        observe::ResolveSecretValue(source->second, deps_.env, deps_.secret_key, d ? d->namespace_ : "");
     if (!value) return FailedPrecondition("the value of secret " + key + " is not available");
     Status s = deps_.hub->SetSecret(a.target, key, *value,
                                     plan::FormatFingerprintDescription(

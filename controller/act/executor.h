@@ -27,6 +27,8 @@
 #include "clients/hub/hub_client.h"
 #include "clients/oci/registries.h"
 #include "http/http.h"
+#include "observe/secret_source.h"
+#include "observe/secret_source.h"
 #include "plan/plan.h"
 #include "spec/types.h"
 
@@ -67,6 +69,7 @@ struct ExecutorDeps {
   std::string fingerprint_key;            // HMAC key for secret descriptions
   std::string state_dir;                  // for the Space file cache; "" = none
   std::function<std::optional<std::string>(const std::string&)> env;  // secret fromEnv lookup
+  observe::SecretKeyLookup secret_key = nullptr;  // secretKeyRef lookup (Kubernetes mode); null = none
   // Progress: one line per event (an action started or ended, a Space changed stage).
   std::function<void(const std::string&)> progress;
   // true (apply): builds and Spaces are followed until they finish. false (the controller): they

@@ -22,6 +22,7 @@
 #include "report/notifier.h"
 #include "runtime/controller.h"
 #include "runtime/http_api.h"
+#include "runtime/kube_mode.h"
 #include "runtime/source.h"
 #include "runtime/world.h"
 #include "spec/grammar.h"
@@ -47,6 +48,11 @@ struct RunOptions {
   std::string hub_secret_env = "SPACEPORT_HUB_WEBHOOK_SECRET";
   int settings_refresh = 0;  // 0 = 6 with Hub webhooks, else 1
   bool once = false;
+  bool kube = false;
+  runtime::KubeFlags kube_flags;
+  std::string lease_duration = "15s";
+  std::string renew_deadline = "10s";
+  std::string retry_period = "2s";
 };
 
 // "750ms", "5s", "1m30s", "2h": milliseconds, or nullopt.
@@ -73,7 +79,9 @@ int RunController(const RunOptions& o) {
     std::chrono::milliseconds value{};
   } durations[] = {{"--backoff-initial", &o.backoff_initial}, {"--backoff-max", &o.backoff_max},
                    {"--progress-poll", &o.progress_poll},     {"--rescan-interval", &o.rescan_interval},
-                   {"--git-poll-interval", &o.git_poll_interval}};
+                   {"--git-poll-interval", &o.git_poll_interval}, {"--leader-election-lease-duration", &o.lease_duration},
+                   {"--leader-election-renew-deadline", &o.renew_deadline},
+                   {"--leader-election-retry-period", &o.retry_period}};
   for (Parsed& d : durations) {
     auto v = ParseFlagDuration(*d.text);
     if (!v || v->count() <= 0) {
@@ -97,12 +105,34 @@ int RunController(const RunOptions& o) {
   source_options.poll_interval = durations[4].value;
   std::vector<std::string> specs = o.sources;
   for (const std::string& path : o.paths) specs.push_back("dir:" + path);
-  if (specs.empty()) {
-    std::cerr << "spaceport run: no desired state: give PATH arguments or --source dir:PATH / "
-                 "--source git:URL[#REF][:PATH]\n";
+  if (specs.empty() && !o.kube) {
+    std::cerr << "spaceport run: no desired state: give PATH arguments, --source dir:PATH / "
+                 "--source git:URL[#REF][:PATH], or --kube\n";
     return kExitError;
   }
   std::vector<std::unique_ptr<runtime::Source>> sources;
+  std::unique_ptr<runtime::KubeMode> kube;
+  if (o.kube) {
+    runtime::KubeFlags flags = o.kube_flags;
+    flags.lease_duration = durations[5].value;
+    flags.renew_deadline = durations[6].value;
+    flags.retry_period = durations[7].value;
+    if (flags.renew_deadline >= flags.lease_duration || flags.retry_period >= flags.renew_deadline) {
+      std::cerr << "spaceport run: leader election needs retry period < renew deadline < lease duration\n";
+      return kExitError;
+    }
+    auto opened = runtime::KubeMode::Open(flags, RealClock::Instance(), [&log](const std::string& line) { log(line); });
+    if (!opened.ok()) {
+      std::cerr << "spaceport run: --kube: " << opened.status().message() << '\n';
+      return kExitError;
+    }
+    kube = std::move(*opened);
+    sources.push_back(kube->TakeSource());
+  } else if (o.kube_flags.leader_elect) {
+    std::cerr << "spaceport run: --leader-elect needs --kube (file mode keeps one controller per state "
+                 "directory with a lock)\n";
+    return kExitError;
+  }
   for (const std::string& spec : specs) {
     auto source = runtime::ParseSourceSpec(spec, source_options);
     if (!source.ok()) {
@@ -147,6 +177,7 @@ int RunController(const RunOptions& o) {
   options.settings_refresh_every = o.settings_refresh > 0 ? o.settings_refresh : (secrets.hub.empty() ? 1 : 6);
   options.once = o.once;
   options.log = [&log](const std::string& line) { log(line); };
+  if (kube) kube->Configure(options, *world);
   runtime::Controller controller(*world, std::move(sources), options, RealClock::Instance(), notifier.get());
 
   // Signals: handled on this thread by polling a flag, so nothing unsafe runs in the handler.
@@ -183,13 +214,60 @@ int RunController(const RunOptions& o) {
         std::string(secrets.hub.empty() ? "" : " /hooks/hub") + ")");
   }
 
-  if (Status s = controller.Start(); !s.ok()) {
-    std::cerr << "spaceport run: " << s.message() << '\n';
-    if (server) server->Stop();
-    return kExitError;
+  std::atomic<bool> started{false};
+  std::atomic<bool> start_failed{false};
+  auto start = [&] {
+    if (Status s = controller.Start(); !s.ok()) {
+      std::cerr << "spaceport run: " << s.message() << '\n';
+      start_failed = true;
+      return;
+    }
+    log("started: " + std::to_string(o.concurrency) + " workers, state in " + world->state_dir +
+        ", desired state " + controller.Revision());
+    started = true;
+  };
+  // Leader election: only the holder of the Lease reconciles. Losing it ends the process at once
+  // (exit 1, like controller-runtime), so a replica that may no longer lead never acts again.
+  std::atomic<bool> stop_election{false};
+  std::thread election;
+  kube::LeaderElector* elector = kube ? kube->elector() : nullptr;
+  if (elector != nullptr) {
+    const std::string lease = elector->options().namespace_ + "/" + elector->options().name;
+    controller.SetLeadership(elector->options().name, false, "");
+    log("leader election: waiting for lease " + lease + " as " + elector->options().identity);
+    election = std::thread([&, lease] {
+      elector->Run(
+          stop_election,
+          [&] {
+            controller.SetLeadership(elector->options().name, true, "");
+            log("leader election: leading (lease " + lease + ")");
+            start();
+          },
+          [&] {
+            log("leader election: lost lease " + lease + "; exiting");
+            std::cerr << std::flush;
+            std::_Exit(kExitDrift);  // 1: leadership lost (the pod restarts)
+          });
+    });
+  } else {
+    start();
   }
-  log("started: " + std::to_string(o.concurrency) + " workers, state in " + world->state_dir +
-      ", desired state " + controller.Revision());
+  auto stop_election_thread = [&] {
+    stop_election = true;
+    if (election.joinable()) election.join();  // releases the lease when it was held
+  };
+  while (!started && !start_failed && g_signal == 0) {
+    if (elector != nullptr && !elector->is_leader())
+      controller.SetLeadership(elector->options().name, false, elector->observed_holder());
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!started) {
+    stop_election_thread();
+    if (server) server->Stop();
+    if (start_failed) return kExitError;
+    log(std::string("received ") + (g_signal == SIGTERM ? "SIGTERM" : "SIGINT") + " while standing by: stopped");
+    return kExitOk;
+  }
 
   std::thread watcher([&controller] {
     while (g_signal == 0 && !controller.stopping()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -199,6 +277,7 @@ int RunController(const RunOptions& o) {
   if (g_signal != 0) log(std::string("received ") + (g_signal == SIGTERM ? "SIGTERM" : "SIGINT") + ": stopped taking work");
   controller.Stop();
   watcher.join();
+  stop_election_thread();
   if (notifier) notifier->Flush();
   if (server) server->Stop();
   if (!clean) {
@@ -269,8 +348,57 @@ Command AddRunCommand(CLI::App& root) {
                   "Read Space variables/secrets every Nth pass (default: 6 with Hub webhooks, else 1)")
       ->type_name("N");
   app->add_flag("--once", o->once, "Exit after every deployment was reconciled once");
+  const char* kKube = "Kubernetes mode (docs/kubernetes.md)";
+  app->add_flag("--kube", o->kube,
+                "Read SpaceDeployments from the Kubernetes API and write their status there")
+      ->group(kKube);
+  app->add_option("--kubeconfig", o->kube_flags.kubeconfig,
+                  "Kubeconfig file (default: $KUBECONFIG, in-cluster config, ~/.kube/config)")
+      ->type_name("FILE")
+      ->group(kKube);
+  app->add_option("--context", o->kube_flags.context, "Kubeconfig context (default: its current-context)")
+      ->group(kKube);
+  app->add_option("--namespace", o->kube_flags.namespaces,
+                  "Watch SpaceDeployments in this namespace; repeatable (default: all namespaces)")
+      ->type_name("NS")
+      ->group(kKube);
+  app->add_option("--watch-label-selector", o->kube_flags.label_selector,
+                  "Only SpaceDeployments matching this label selector (to shard between controllers)")
+      ->type_name("SELECTOR")
+      ->group(kKube);
+  app->add_option("--kube-api-qps", o->kube_flags.qps, "Requests per second to the apiserver")
+      ->capture_default_str()
+      ->group(kKube);
+  app->add_option("--kube-api-burst", o->kube_flags.burst, "Burst of requests to the apiserver")
+      ->capture_default_str()
+      ->group(kKube);
+  app->add_flag("--leader-elect", o->kube_flags.leader_elect,
+                "Run as one of several replicas: only the holder of a Lease reconciles")
+      ->group(kKube);
+  app->add_option("--leader-election-namespace", o->kube_flags.leader_election_namespace,
+                  "Namespace of the Lease (default: the kubeconfig's or the pod's namespace)")
+      ->type_name("NS")
+      ->group(kKube);
+  app->add_option("--leader-election-id", o->kube_flags.leader_election_id, "Name of the Lease")
+      ->capture_default_str()
+      ->group(kKube);
+  app->add_option("--leader-election-lease-duration", o->lease_duration,
+                  "How long a standby waits before taking a lease that is not renewed")
+      ->type_name("DURATION")
+      ->capture_default_str()
+      ->group(kKube);
+  app->add_option("--leader-election-renew-deadline", o->renew_deadline,
+                  "How long the leader keeps trying to renew before it gives up (and exits)")
+      ->type_name("DURATION")
+      ->capture_default_str()
+      ->group(kKube);
+  app->add_option("--leader-election-retry-period", o->retry_period, "How often the lease is tried")
+      ->type_name("DURATION")
+      ->capture_default_str()
+      ->group(kKube);
   app->footer(std::string("Examples:\n"
                           "  spaceport run examples/ --config spaceport.yaml\n"
+                          "  spaceport run --kube --leader-elect --namespace team-a --listen 0.0.0.0:8080\n"
                           "  spaceport run --source git:https://github.com/acme/deploy#main:spaces \\\n"
                           "      --listen 0.0.0.0:8080 --notify https://hooks.slack.com/services/… "
                           "--notify-format slack\n\n"

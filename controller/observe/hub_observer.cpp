@@ -131,13 +131,13 @@ class SpaceReader {
 };
 
 // The desired secrets' fingerprints; a secret whose value is unavailable gets none.
-void FingerprintSecrets(const spec::SpaceSpec& space, const HubObserverOptions& options,
+void FingerprintSecrets(const spec::SpaceSpec& space, const std::string& ns, const HubObserverOptions& options,
                         Observation& observation) {
   if (!space.secrets) return;
   for (const auto& [key, source] : *space.secrets) {
     const std::string name = space.id + "/" + key;
     std::optional<std::string> value;
-    if (!options.fingerprint_key.empty()) value = ResolveSecretValue(source, options.env);
+    if (!options.fingerprint_key.empty()) value = ResolveSecretValue(source, options.env, options.secret_key, ns);
     if (value) {
       observation.secret_fingerprints[name] = HmacSha256Hex(options.fingerprint_key, *value);
     } else {
@@ -160,7 +160,7 @@ HubObservation ObserveSpaces(const std::vector<spec::SpaceDeployment>& desired,
     if (d.suspend) continue;
     for (const spec::SpaceSpec& space : d.spaces) {
       if (!seen.insert(space.id).second) continue;
-      FingerprintSecrets(space, options, observation);
+      FingerprintSecrets(space, d.namespace_, options, observation);
       SpaceObservation seen_now;
       Status s = reader.Read(space, seen_now);
       if (s.ok()) {

@@ -43,6 +43,7 @@
 #include "clients/hub/hub_client.h"
 #include "clients/hub/hub_config.h"
 #include "observe/observation.h"
+#include "observe/secret_source.h"
 #include "observe/space_settings_cache.h"
 #include "spec/types.h"
 
@@ -52,6 +53,7 @@ struct HubObserverOptions {
   std::string state_dir;        // "" = no file cache: files are downloaded on every observation
   std::string fingerprint_key;  // "" = secrets are not compared (no fingerprints computed)
   hub::EnvLookup env;           // resolves fromEnv secret sources; null = none available
+  SecretKeyLookup secret_key = nullptr;  // resolves secretKeyRef sources (Kubernetes mode); null = none
   // Variables and secrets are taken from here when it says they may be reused
   // (observe/space_settings_cache.h); null = read every time.
   SpaceSettingsCache* settings_cache = nullptr;

@@ -3,14 +3,16 @@
 namespace spaceport::observe {
 
 std::optional<std::string> ResolveSecretValue(const spec::SecretSource& source,
-                                              const hub::EnvLookup& env) {
+                                              const hub::EnvLookup& env,
+                                              const SecretKeyLookup& secret_key,
+                                              const std::string& ns) {
   if (source.from_env) {
     if (!env) return std::nullopt;
     std::optional<std::string> value = env(*source.from_env);
     if (!value || value->empty()) return std::nullopt;
     return value;
   }
-  // secretKeyRef needs the Kubernetes API (issue 6); until then its value is unavailable.
+  if (source.secret_key_ref && secret_key) return secret_key(ns, *source.secret_key_ref);
   return std::nullopt;
 }
 

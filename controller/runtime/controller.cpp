@@ -37,7 +37,8 @@ Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> source
       clock_(clock),
       notifier_(notifier),
       queue_(clock, QueueOptions(options_)),
-      store_(world.state_dir),
+      file_store_(world.state_dir),
+      store_(options_.status_backend != nullptr ? options_.status_backend : &file_store_),
       settings_cache_(options_.settings_refresh_every),
       reconciler_(world, ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_}, clock) {
   DeclareMetrics();
@@ -98,6 +99,8 @@ void Controller::DeclareMetrics() {
   metrics_.DeclareCounter("spaceport_webhook_requests_total", "Webhook requests by receiver and code.",
                           {"receiver", "code"});
   metrics_.DeclareGauge("spaceport_source_ready", "1 when the desired-state sources are loaded.", {});
+  metrics_.DeclareGauge("leader_election_master_status",
+                        "1 while this replica leads (holds the Lease), 0 while it stands by.", {"name"});
   metrics_.Set("controller_runtime_max_concurrent_reconciles", {kControllerName}, options_.concurrency);
   metrics_.Set("controller_runtime_active_workers", {kControllerName}, 0);
 }
@@ -128,16 +131,17 @@ Status Controller::Start() {
   // Writes the previous process did not finish (it was killed mid-write) left temporary files.
   if (int n = RemoveInterruptedWrites(world_.state_dir); n > 0)
     Log("removed " + std::to_string(n) + " temporary file(s) of interrupted writes from the state directory");
-  // Statuses of the previous process: a restart continues from them (history, deploying marker).
-  StoredStatuses stored = store_.ReadAll();
-  for (const std::string& problem : stored.problems) Log("status file not read: " + problem);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    for (DeploymentStatus& s : stored.statuses) statuses_[s.key] = std::move(s);
-  }
   for (auto& source : sources_) {
     Status s = source->Start([this] { SourcesChanged(); });
     if (!s.ok()) return Status(s.code(), source->Describe() + ": " + s.message());
+  }
+  // Statuses of the previous process: a restart continues from them (history, deploying marker).
+  // After the sources started: in Kubernetes mode they are read from the listed objects.
+  StoredStatuses stored = store_->ReadAll();
+  for (const std::string& problem : stored.problems) Log("status not read: " + problem);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (DeploymentStatus& s : stored.statuses) statuses_[s.key] = std::move(s);
   }
   if (Status s = LoadSnapshot(/*initial=*/true); !s.ok()) return s;
   MarkChangedSpecsUnreconciled();
@@ -253,10 +257,11 @@ Status Controller::LoadSnapshot(bool initial) {
       for (const spec::InvalidDocument& doc : last_load_.invalid) invalid_now = invalid_now || doc.key == key;
       if (!invalid_now) statuses_.erase(key);
     }
-    if (!invalid_now) (void)store_.Remove(key);
+    if (!invalid_now) (void)store_->Remove(key);
     Log(key + ": " + (invalid_now ? "invalid now; not reconciled until fixed" : "removed from the sources"));
   }
   for (const std::string& key : changed) queue_.Add(key);
+  ReportInvalidSpecs();
   if (!initial && !changed.empty())
     Log("desired state " + revision_ + ": " + std::to_string(changed.size()) + " deployment(s) changed");
   if (initial && deployments_.empty()) first_pass_done_ = true;
@@ -294,7 +299,8 @@ void Controller::ReconcileKey(const std::string& key) {
   ReconcileOutcome out = reconciler_.Reconcile(*deployment, revision, previous);
   const double seconds = std::chrono::duration<double>(clock_.Steady() - started).count();
 
-  if (Status s = store_.Write(out.status); !s.ok()) Log(key + ": status not written: " + s.message());
+  if (Status s = store_->Write(out.status, *deployment); !s.ok()) Log(key + ": status not written: " + s.message());
+  RecordEvents(key, out);
   metrics_.Add("controller_runtime_reconcile_total", {kControllerName, out.result});
   if (out.result == "error") metrics_.Add("controller_runtime_reconcile_errors_total", {kControllerName});
   metrics_.Observe("controller_runtime_reconcile_time_seconds", {kControllerName}, seconds);
@@ -346,6 +352,64 @@ void Controller::ReconcileKey(const std::string& key) {
   }
 }
 
+// Kubernetes mode: a document that fails validation is not reconciled, but its object says why —
+// Ready False and Stalled with reason InvalidSpec, the field paths in the message, and an Event —
+// once per distinct message.
+void Controller::ReportInvalidSpecs() {
+  if (options_.status_backend == nullptr) return;
+  std::vector<std::pair<DeploymentStatus, std::string>> reports;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    const Clock::TimePoint now = clock_.Now();
+    std::set<std::string> invalid_keys;
+    for (const spec::InvalidDocument& doc : last_load_.invalid) {
+      if (doc.key.find('/') == std::string::npos) continue;
+      invalid_keys.insert(doc.key);
+      std::string message;
+      for (const spec::Diagnostic& d : last_load_.diagnostics)
+        if (d.severity == spec::Severity::kError && d.position.file == doc.position.file)
+          message += (message.empty() ? "" : "; ") + (d.field.empty() ? "" : d.field + ": ") + d.message;
+      if (message.empty()) message = "the document is not a valid SpaceDeployment";
+      DeploymentStatus status;
+      if (auto s = statuses_.find(doc.key); s != statuses_.end()) status = s->second;
+      status.key = doc.key;
+      status.source = doc.position.file;
+      SetCondition(status, {"Ready", "False", "InvalidSpec", message, ""}, now);
+      SetCondition(status, {"Stalled", "True", "InvalidSpec", message, ""}, now);
+      RemoveCondition(status, "Reconciling");
+      const bool is_new = invalid_reported_[doc.key] != message;
+      invalid_reported_[doc.key] = message;
+      reports.emplace_back(std::move(status), is_new ? message : "");
+    }
+    for (auto it = invalid_reported_.begin(); it != invalid_reported_.end();)
+      it = invalid_keys.count(it->first) ? std::next(it) : invalid_reported_.erase(it);
+  }
+  for (const auto& [status, new_message] : reports) {
+    spec::SpaceDeployment stub;  // no generation: the store takes the object's
+    if (Status s = store_->Write(status, stub); !s.ok()) Log(status.key + ": status not written: " + s.message());
+    if (!new_message.empty() && options_.record_event)
+      options_.record_event(status.key, "Warning", "InvalidSpec", new_message);
+  }
+}
+
+void Controller::RecordEvents(const std::string& key, const ReconcileOutcome& out) {
+  if (!options_.record_event) return;
+  if (out.build_started)
+    options_.record_event(key, "Normal", "BuildStarted",
+                          "building " + out.status.resolved_version +
+                              (out.status.build_url.empty() ? "" : " (" + out.status.build_url + ")"));
+  for (const report::Notification& n : out.notifications) {
+    const bool warning = n.event == report::NotificationEvent::kDeployFailed ||
+                         n.event == report::NotificationEvent::kDriftFound;
+    static const std::map<report::NotificationEvent, std::string> kReasons = {
+        {report::NotificationEvent::kDriftFound, "DriftFound"},
+        {report::NotificationEvent::kDriftCorrected, "DriftCorrected"},
+        {report::NotificationEvent::kDeploySucceeded, "DeploySucceeded"},
+        {report::NotificationEvent::kDeployFailed, "DeployFailed"}};
+    options_.record_event(key, warning ? "Warning" : "Normal", kReasons.at(n.event), n.message);
+  }
+}
+
 void Controller::UpdateDeploymentMetrics(const DeploymentStatus& status) {
   metrics_.ClearGauge("spaceport_drift", "deployment", status.key);
   for (const plan::DriftItem& item : status.drift) {
@@ -369,6 +433,17 @@ void Controller::ClearDeploymentMetrics(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (auto s = statuses_.find(key); s != statuses_.end())
     for (const SpaceStatus& space : s->second.spaces) metrics_.ClearGauge("spaceport_space_stage", "space", space.space);
+}
+
+void Controller::SetLeadership(const std::string& lease, bool leading, const std::string& holder) {
+  metrics_.Set("leader_election_master_status", {lease}, leading ? 1 : 0);
+  std::lock_guard<std::mutex> lock(mu_);
+  leadership_ = leading ? "leader" : "standby" + (holder.empty() ? "" : " (lease held by " + holder + ")");
+}
+
+std::string Controller::Leadership() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leadership_;
 }
 
 void Controller::Enqueue(const std::string& key) {

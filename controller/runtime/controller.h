@@ -57,6 +57,13 @@ struct ControllerOptions {
   int settings_refresh_every = 1;  // SpaceSettingsCache; 6 when Hub webhooks are configured
   bool once = false;               // stop after every deployment was reconciled once
   std::function<void(const std::string&)> log;  // one line per event; never a secret
+  // Kubernetes mode (runtime/kube_status_store.h): statuses go to the status subresource instead
+  // of the state directory, the controller's events also become Events on the objects, and a
+  // document that fails validation gets a status (Stalled, InvalidSpec) and an Event. Not owned.
+  StatusBackend* status_backend = nullptr;
+  std::function<void(const std::string& key, const std::string& type, const std::string& reason,
+                     const std::string& message)>
+      record_event;
 };
 
 class Controller {
@@ -80,6 +87,12 @@ class Controller {
   int FetchSources(const std::string& repository_url, const std::string& ref);  // matching sources
   void SourcesChanged();  // reload the snapshot (from a source's watcher thread)
 
+  // Leader election (--leader-elect): a standby replica is not started; /readyz says it stands
+  // by and leader_election_master_status{name=LEASE} is 0 (1 once it leads).
+  void SetLeadership(const std::string& lease, bool leading, const std::string& holder);
+  // "" without leader election; else "leader" or "standby (lease held by HOLDER)".
+  std::string Leadership() const;
+
   bool sources_loaded() const { return sources_loaded_; }
   bool first_pass_done() const { return first_pass_done_; }
   bool stopping() const { return queue_.shutting_down(); }
@@ -102,6 +115,8 @@ class Controller {
   void ReconcileKey(const std::string& key);
   void UpdateDeploymentMetrics(const DeploymentStatus& status);
   void ClearDeploymentMetrics(const std::string& key);
+  void ReportInvalidSpecs();
+  void RecordEvents(const std::string& key, const ReconcileOutcome& out);
   void Log(const std::string& line) const;
 
   World& world_;
@@ -110,7 +125,8 @@ class Controller {
   Clock& clock_;
   report::Notifier* notifier_;
   WorkQueue queue_;
-  StatusStore store_;
+  StatusStore file_store_;
+  StatusBackend* store_;  // file_store_, or options_.status_backend
   observe::SpaceSettingsCache settings_cache_;
   observe::ManifestCache manifest_cache_;
   report::MetricRegistry metrics_;
@@ -124,6 +140,8 @@ class Controller {
   std::set<std::string> never_reconciled_;
   spec::LoadResult last_load_;  // for the invalid documents of the drift report
   std::string revision_;
+  std::map<std::string, std::string> invalid_reported_;
+  std::string leadership_;  // key → InvalidSpec message last reported
 
   std::mutex reload_mu_;  // one snapshot load at a time
   std::vector<std::thread> workers_;

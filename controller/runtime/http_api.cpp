@@ -27,6 +27,9 @@ http::Response Message(int status, const std::string& key, const std::string& te
 
 http::Response Ready(const Controller& c) {
   if (c.stopping()) return Text(503, "stopping\n");
+  // A standby replica is ready: it serves probes and takes over when the leader goes.
+  if (const std::string leadership = c.Leadership(); leadership.rfind("standby", 0) == 0)
+    return Text(200, leadership + "\n");
   if (!c.sources_loaded()) return Text(503, "sources not loaded yet\n");
   if (!c.first_pass_done()) return Text(503, "first reconcile pass not done yet\n");
   return Text(200, "ok\n");

@@ -18,7 +18,7 @@ namespace {
 bool IsStalledReason(const std::string& reason) {
   static const std::set<std::string> kStalled = {
       "AuthFailed", "ImageMissing", "SpaceFailed",    "BuildFailed", "InvalidSpec",
-      "SpaceMissing", "DigestMismatch", "HealthCheckFailed", "SpaceTimeout"};
+      "SpaceMissing", "DigestMismatch", "HealthCheckFailed", "SpaceTimeout", "SecretMissing", "Forbidden"};
   return kStalled.count(reason) > 0;
 }
 
@@ -192,6 +192,8 @@ void FillImage(Pass& p) {
     p.out.status.wrappers.push_back(std::move(w));
   }
   for (const act::ActionOutcome& o : p.execution.outcomes)
+    if (o.kind == plan::ActionKind::kBuildImage && o.status.ok() && !o.skipped) p.out.build_started = true;
+  for (const act::ActionOutcome& o : p.execution.outcomes)
     if ((o.kind == plan::ActionKind::kBuildImage || o.kind == plan::ActionKind::kAwaitBuild) &&
         o.result.find("://") != std::string::npos) {
       const size_t at = o.result.find("http");
@@ -201,6 +203,18 @@ void FillImage(Pass& p) {
     if (b.repository == p.deployment.image.repository && !b.url.empty() &&
         b.version == p.out.status.resolved_version)
       p.out.status.build_url = b.url;
+}
+
+std::vector<spec::SecretKeyRef> SecretKeyRefsOf(const spec::SpaceDeployment& d) {
+  std::vector<spec::SecretKeyRef> refs;
+  if (d.image.build && d.image.build->github_actions && d.image.build->github_actions->token &&
+      d.image.build->github_actions->token->secret_key_ref)
+    refs.push_back(*d.image.build->github_actions->token->secret_key_ref);
+  for (const spec::SpaceSpec& s : d.spaces)
+    if (s.secrets)
+      for (const auto& [key, source] : *s.secrets)
+        if (source.secret_key_ref) refs.push_back(*source.secret_key_ref);
+  return refs;
 }
 
 bool IsDeployAction(plan::ActionKind kind) {
@@ -284,13 +298,35 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     return std::move(p.out);
   }
 
-  // 2. Observe what this deployment names.
+  // 2. Kubernetes mode: every Secret key the spec names must be readable, else nothing is changed
+  // (a missing secret would look like drift to delete).
+  if (world_.check_secret) {
+    std::vector<std::string> missing;
+    std::string reason = "SecretMissing";
+    for (const spec::SecretKeyRef& ref : SecretKeyRefsOf(deployment))
+      if (Status s = world_.check_secret(deployment.namespace_, ref); !s.ok()) {
+        missing.push_back(s.message());
+        if (s.code() == StatusCode::kPermissionDenied || s.code() == StatusCode::kUnauthenticated) reason = "Forbidden";
+      }
+    if (!missing.empty()) {
+      const std::string message = Join(missing, "; ");
+      SetReady(p, "False", reason, message);
+      SetFlag(p, "Stalled", true, reason, message);
+      SetFlag(p, "Reconciling", false, "", "");
+      p.out.requeue = Requeue::kAfterInterval;
+      finish("success", "Stalled", reason, message);
+      NotifyFailure(p, reason, message, {});
+      return std::move(p.out);
+    }
+  }
+
+  // 3. Observe what this deployment names.
   const std::vector<spec::SpaceDeployment> one{deployment};
   WorldObservation seen = ObserveDeployments(world_, one, p.observation, {options_.settings_cache, options_.manifest_cache});
   p.out.hub_requests = seen.hub_requests;
   p.out.registry_requests = seen.registry_requests;
 
-  // 3. Plan.
+  // 4. Plan.
   p.plan = plan::MakePlan(one, p.observation);
   p.out.plan = p.plan;
   const plan::DeploymentPlan* dp = p.plan.deployments.empty() ? nullptr : &p.plan.deployments.front();
@@ -315,7 +351,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
     return std::move(p.out);
   }
 
-  // 4. Act: builds and Spaces on their way are looked at once, never waited for here.
+  // 5. Act: builds and Spaces on their way are looked at once, never waited for here.
   act::ExecutorDeps deps;
   deps.registries = world_.registries.get();
   deps.builders = BuildersOf(world_);
@@ -329,6 +365,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   deps.fingerprint_key = world_.fingerprint_key;
   deps.state_dir = world_.state_dir;
   deps.env = world_.env;
+  deps.secret_key = world_.secret_key;
   deps.follow = false;
   if (options_.log) deps.progress = options_.log;
   p.execution = act::Executor(std::move(deps)).Run(p.plan, one);
@@ -338,7 +375,7 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
            o.kind == plan::ActionKind::kCreateSpace) && !o.skipped)
         options_.settings_cache->Invalidate(o.target);
 
-  // 5. Status.
+  // 6. Status.
   FillImage(p);
   FillSpaces(p);
   const std::string state = dp ? plan::to_string(dp->state) : "InSync";

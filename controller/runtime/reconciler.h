@@ -52,6 +52,7 @@ struct ReconcileOutcome {
   std::string result;  // success, error, requeue — the controller_runtime_reconcile_total label
   std::vector<report::Notification> notifications;
   plan::Plan plan;  // this pass's plan (drift and actions), for the drift report
+  bool build_started = false;  // this pass started a build (a BuildStarted Event)
   int64_t hub_requests = 0;
   int64_t registry_requests = 0;
 };

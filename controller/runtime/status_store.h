@@ -17,6 +17,7 @@
 
 #include "base/status.h"
 #include "runtime/deployment_status.h"
+#include "spec/types.h"
 
 namespace spaceport::runtime {
 
@@ -25,16 +26,30 @@ struct StoredStatuses {
   std::vector<std::string> problems;       // "PATH: why" for files that could not be read
 };
 
-class StatusStore {
+// Where the controller keeps statuses: files here, or the status subresource in Kubernetes mode
+// (runtime/kube_status_store.h). One status model, two stores.
+class StatusBackend {
+ public:
+  virtual ~StatusBackend() = default;
+  // `deployment` is the spec the status was made for (Kubernetes mode reads its generation).
+  virtual Status Write(const DeploymentStatus& status, const spec::SpaceDeployment& deployment) = 0;
+  // Every status there is (at start, so a restart continues where it stopped).
+  virtual StoredStatuses ReadAll() const = 0;
+  // The deployment left the desired state.
+  virtual Status Remove(const std::string& key) = 0;
+};
+
+class StatusStore final : public StatusBackend {
  public:
   explicit StatusStore(std::string state_dir);
 
   Status Write(const DeploymentStatus& status);
+  Status Write(const DeploymentStatus& status, const spec::SpaceDeployment&) override { return Write(status); }
   // nullopt when there is no status for `key` yet.
   Result<std::optional<DeploymentStatus>> Read(const std::string& key) const;
-  StoredStatuses ReadAll() const;
+  StoredStatuses ReadAll() const override;
   // Deletes the status of a deployment that left the sources (missing is fine).
-  Status Remove(const std::string& key);
+  Status Remove(const std::string& key) override;
 
   std::string PathOf(const std::string& key) const;
 

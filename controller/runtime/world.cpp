@@ -98,7 +98,7 @@ void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment
     const std::string key = act::BuilderKey(*d.image.build);
     if (world.builders.count(key)) continue;
     std::optional<std::string> token =
-        observe::ResolveSecretValue(*d.image.build->github_actions->token, world.env);
+        observe::ResolveSecretValue(*d.image.build->github_actions->token, world.env, world.secret_key, d.namespace_);
     if (!token) {
       err << "spaceport: " << d.Key() << ": the build token (" << key.substr(key.find(':') + 1)
           << ") is not available; its builds cannot run\n";
@@ -153,6 +153,7 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
   options.state_dir = world.state_dir;
   options.fingerprint_key = world.fingerprint_key;
   options.env = world.env;
+  options.secret_key = world.secret_key;
   options.settings_cache = caches.settings;
   observe::HubObservation spaces = observe::ObserveSpaces(desired, *world.hub, options, observation);
   out.hub_requests = spaces.requests;

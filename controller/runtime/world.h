@@ -23,6 +23,7 @@
 #include "clients/oci/registries.h"
 #include "http/http.h"
 #include "observe/observation.h"
+#include "observe/secret_source.h"
 #include "observe/manifest_cache.h"
 #include "observe/space_settings_cache.h"
 #include "runtime/controller_config.h"
@@ -44,6 +45,11 @@ struct World {
   std::string state_dir;
   std::string fingerprint_key;  // never printed
   EnvLookup env;
+  // Kubernetes mode: reads secretKeyRef values from Secrets (runtime/kube_secrets.h); null otherwise.
+  observe::SecretKeyLookup secret_key;
+  // Kubernetes mode: why a secretKeyRef cannot be read ("Secret ns/name not found", "... has no
+  // key k", Forbidden); OK when it can. Null outside Kubernetes.
+  std::function<Status(const std::string& ns, const spec::SecretKeyRef& ref)> check_secret;
 };
 
 // Loads the config (`config_file`, else $SPACEPORT_CONFIG, else the defaults), prepares the state

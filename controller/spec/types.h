@@ -120,6 +120,10 @@ struct SpaceDeployment {
   Duration interval;
   Position position;  // of the document start
   int document_index = 0;  // 0-based index of the document in its file
+  // Kubernetes mode (runtime/kube_source.h): the object's metadata.generation and uid; 0 and ""
+  // when read from files.
+  int64_t generation = 0;
+  std::string uid;
 
   // "namespace/name": unique key of the deployment.
   std::string Key() const { return namespace_ + "/" + name; }
