@@ -195,14 +195,19 @@ class CrdApiServer : public ::testing::Test {
     return doc.ok() ? *doc : Json();
   }
 
-  // kubectl explain reads the OpenAPI document, which the apiserver republishes a moment after a
-  // CRD is Established; until then explain says it cannot find the resource.
+  // kubectl explain maps names through kubectl's discovery cache, which it does not refresh on a
+  // miss (`kubectl api-resources` does), and reads the OpenAPI document, which the apiserver
+  // republishes a moment after a CRD is Established. Until both have caught up it says it cannot
+  // find the resource.
   CommandResult Explain(const std::string& what) const {
     CommandResult r;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     do {
       r = Kubectl({"explain", what});
-      if (r.exit_code == 0 || r.output.find("couldn't find resource") == std::string::npos) break;
+      const bool not_yet = r.output.find("couldn't find resource") != std::string::npos ||
+                           r.output.find("doesn't have a resource type") != std::string::npos;
+      if (r.exit_code == 0 || !not_yet) break;
+      api_->Kubectl({"api-resources", "--api-group=spaceport.dev"});
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     } while (std::chrono::steady_clock::now() < deadline);
     return r;
@@ -240,6 +245,12 @@ TEST_F(CrdApiServer, TheCrdIsEstablishedWithItsNamesAccepted) {
 }
 
 TEST_F(CrdApiServer, KubectlExplainShowsTheSchemaDescriptions) {
+  CommandResult resources = api_->Kubectl({"api-resources", "--api-group=spaceport.dev"});
+  ASSERT_EQ(resources.exit_code, 0) << resources.output;
+  static const std::regex kRow(
+      R"(spacedeployments\s+spd\s+spaceport\.dev/v1alpha1\s+true\s+SpaceDeployment)");
+  EXPECT_TRUE(std::regex_search(resources.output, kRow)) << resources.output;
+
   const YAML::Node crd = YAML::LoadFile(Source("crds/spaceport.dev_spacedeployments.yaml"));
   const YAML::Node image = crd["spec"]["versions"][0]["schema"]["openAPIV3Schema"]["properties"]
                               ["spec"]["properties"]["image"];
@@ -317,7 +328,8 @@ TEST_F(CrdApiServer, TheServerFillsInTheLoadersDefaults) {
   EXPECT_EQ(spec->Find("suspend")->Dump(), "false");
   EXPECT_EQ(spec->Find("image")->Find("build")->Find("githubActions")->GetString("ref"), "main");
   EXPECT_EQ(Sorted(spec->Find("spaces")->At(0)),
-            R"({"create":false,"health":{"timeoutSeconds":600},"id":"acme/sparse","private":false})");
+            R"({"create":false,"health":{"timeoutSeconds":600},"id":"acme/sparse",)"
+            R"("private":false})");
 
   const spec::LoadResult as_written = spec::LoadText(InNamespace(sparse, ns_), "sparse.yaml");
   const spec::LoadResult as_stored = spec::LoadText(stored.Dump(2), "stored.json");

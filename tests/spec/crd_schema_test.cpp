@@ -1209,17 +1209,18 @@ void CheckStructural(const YAML::Node& s, const std::string& path, bool in_junct
       }
     }
   }
-  // A property a junctor names (in properties or required) must be declared outside it.
+  // A property a junctor names (in properties or required) must be declared outside it; the
+  // problems below name the undeclared ones.
   const std::set<std::string> declared = SetOf(KeysOf(Child(s, "properties")));
   for (const char* junctor : {"allOf", "anyOf", "oneOf"}) {
     const YAML::Node list = Child(s, junctor);
     for (size_t i = 0; i < SizeOf(list); ++i) {
       const YAML::Node sub = Item(list, i);
       for (const std::string& name : KeysOf(Child(sub, "properties"))) {
-        if (!declared.count(name)) problem(path, std::string(junctor) + " names undeclared " + name);
+        if (!declared.count(name)) problem(path, std::string(junctor) + " names " + name);
       }
       for (const std::string& name : Strings(Child(sub, "required"))) {
-        if (!declared.count(name)) problem(path, std::string(junctor) + " requires undeclared " + name);
+        if (!declared.count(name)) problem(path, std::string(junctor) + " requires " + name);
       }
       CheckStructural(sub, path + "." + junctor + "[" + std::to_string(i) + "]", true, problem);
     }
