@@ -21,6 +21,19 @@ Json DesiredPart(const Json& object) {
   return doc;
 }
 
+// What the cache keeps of an object: managedFields and kubectl's last-applied copy of the whole
+// object are never read here and are most of its size (a third of the memory of 1,000 objects).
+Json Slim(Json object) {
+  if (Json* meta = object.Find("metadata")) {
+    meta->Erase("managedFields");
+    if (Json* annotations = meta->Find("annotations")) {
+      annotations->Erase("kubectl.kubernetes.io/last-applied-configuration");
+      if (annotations->size() == 0) meta->Erase("annotations");
+    }
+  }
+  return object;
+}
+
 }  // namespace
 
 std::string SpecSideOf(const Json& object) {
@@ -127,7 +140,8 @@ Result<Snapshot> KubeSource::Load() {
   return snap;
 }
 
-bool KubeSource::Put(const Json& object) {
+bool KubeSource::Put(const Json& full) {
+  const Json object = Slim(full);
   const std::string key = KeyOf(object);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = objects_.find(key);
@@ -155,7 +169,7 @@ Status KubeSource::ListNamespace(const std::string& ns, std::string* resource_ve
     else
       ++it;
   }
-  for (const Json& item : listed->items) objects_[KeyOf(item)] = item;
+  for (const Json& item : listed->items) objects_[KeyOf(item)] = Slim(item);
   *resource_version = listed->resource_version;
   return Status::Ok();
 }
@@ -189,6 +203,12 @@ void KubeSource::WatchLoop(const std::string& ns, std::string resource_version) 
       ++stats_.watches;
     }
     Status failure;
+    const auto watch_started = std::chrono::steady_clock::now();
+    int64_t events_before = 0;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      events_before = stats_.events;
+    }
     const kube::WatchEnd end = client_.Watch(
         kube::kSpaceDeployments, ns, watch,
         [&](const kube::WatchEvent& e) {
@@ -208,6 +228,14 @@ void KubeSource::WatchLoop(const std::string& ns, std::string resource_version) 
     if (*stop_ || end == kube::WatchEnd::kStopped) return;
     if (end == kube::WatchEnd::kClosed) {
       backoff = std::chrono::milliseconds(1000);
+      // A server that ends watches at once without a word must not make this a busy loop.
+      bool quiet = false;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        quiet = stats_.events == events_before;
+      }
+      if (quiet && std::chrono::steady_clock::now() - watch_started < std::chrono::seconds(1))
+        for (int i = 0; i < 10 && !*stop_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
       continue;  // resume from the last resourceVersion
     }
     if (end == kube::WatchEnd::kExpired) {

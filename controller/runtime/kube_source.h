@@ -74,7 +74,7 @@ class KubeSource final : public Source {
   Status ListNamespace(const std::string& ns, std::string* resource_version);
   void WatchLoop(const std::string& ns, std::string resource_version);
   // Applies one object; true when its spec side changed (worth a reload).
-  bool Put(const Json& object);
+  bool Put(const Json& full);
   bool Erase(const Json& object);
   void Log(const std::string& line) const;
 

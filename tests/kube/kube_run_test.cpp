@@ -154,6 +154,26 @@ TEST_F(KubeRun, TheRequestedAtAnnotationTriggersAPassAndIsEchoedInStatus) {
   })) << Object().Dump(2);
 }
 
+TEST_F(KubeRun, AStatusAnotherWriterChangedIsPutBackAtTheNextPass) {
+  ASSERT_TRUE(ApplyYaml(SecretYaml()));
+  ASSERT_TRUE(ApplyYaml(KubeDeployment()));
+  ASSERT_NO_FATAL_FAILURE(StartKubeController());
+  ASSERT_TRUE(WaitObjectReady()) << Object().Dump(2);
+  ASSERT_TRUE(WaitIdle());
+  // Another writer rewrites the status (a merge patch cannot conflict; level-triggered, the
+  // controller compares with what the object holds now, not with what it wrote last).
+  support::CommandResult tampered = Kubectl(
+      {"patch", "spd", "demo", "--subresource=status", "--type=merge", "-p",
+       R"({"status":{"resolvedVersion":"v9.9.9","conditions":[{"type":"Ready","status":"False","reason":"Tampered","message":"x","lastTransitionTime":"2026-01-01T00:00:00Z"}]}})"});
+  ASSERT_EQ(tampered.exit_code, 0) << tampered.output;
+  ASSERT_EQ(Condition(Object(), "Ready", "reason"), "Tampered");
+  ASSERT_EQ(Kubectl({"annotate", "--overwrite", "spd", "demo", "spaceport.dev/requestedAt=now-1"}).exit_code, 0);
+  EXPECT_TRUE(WaitObject("demo", [](const Json& o) {
+    const Json* status = o.Find("status");
+    return Condition(o, "Ready", "status") == "True" && status && status->GetString("resolvedVersion") == "v1.0.0";
+  })) << Object().Dump(2);
+}
+
 TEST_F(KubeRun, ADeletedObjectLeavesItsSpaceAsItIs) {
   ASSERT_TRUE(ApplyYaml(SecretYaml()));
   ASSERT_TRUE(ApplyYaml(KubeDeployment()));

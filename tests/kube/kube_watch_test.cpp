@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -23,6 +25,14 @@ std::string Minimal(const std::string& ns, const std::string& name, const std::s
   return "apiVersion: spaceport.dev/v1alpha1\nkind: SpaceDeployment\nmetadata:\n  name: " + name +
          "\n  namespace: " + ns + "\nspec:\n  image:\n    repository: ghcr.io/acme/app\n    version: v1.0.0\n"
          "  spaces:\n    - id: " + space + "\n";
+}
+
+// VmRSS of this process in KiB (0 when unreadable).
+int64_t RssKib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind("VmRSS:", 0) == 0) return std::strtoll(line.c_str() + 6, nullptr, 10);
+  return 0;
 }
 
 bool Eventually(const std::function<bool()>& condition, std::chrono::seconds limit) {
@@ -116,6 +126,7 @@ TEST_F(KubeWatch, AThousandObjectsAreListedAndWatchedAndAnIdleWatchCostsNoReques
   for (int i = 0; i < 1000; ++i) yaml += "---\n" + Minimal("w", "d" + std::to_string(i), "acme/s" + std::to_string(i));
   ASSERT_EQ(api_->Apply(yaml).exit_code, 0);
   std::atomic<int> changes{0};
+  const int64_t rss_before = RssKib();
   const auto start = Steady::now();
   const int64_t before = client_->requests_sent();
   auto source = StartSource(changes);
@@ -129,7 +140,8 @@ TEST_F(KubeWatch, AThousandObjectsAreListedAndWatchedAndAnIdleWatchCostsNoReques
   std::this_thread::sleep_for(std::chrono::seconds(10));
   const int64_t idle = client_->requests_sent() - before;
   std::cout << "[watch] 1000 objects: list+start " << list_seconds << " s, Load " << load_seconds
-            << " s, requests in the first 10 s: " << idle << " (list pages + 1 watch)\n";
+            << " s, requests in the first 10 s: " << idle << " (list pages + 1 watch), RSS of this process "
+            << rss_before / 1024 << " MiB before the list, " << RssKib() / 1024 << " MiB after\n";
   EXPECT_LE(idle, 4);  // 2 list pages of 500 and the one watch
   ASSERT_EQ(api_->Apply(Minimal("w", "d1000", "acme/s1000")).exit_code, 0);
   EXPECT_TRUE(Eventually([&] { return Loaded(*source) == 1001; }, std::chrono::seconds(20)));
