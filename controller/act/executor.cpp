@@ -213,6 +213,7 @@ Status Executor::PublishWrapper(const plan::Action& a, Context& ctx, ActionOutco
   auto published = act::PublishWrapper(**client, p);
   if (!published.ok()) return published.status();
   ctx.results[a.id] = published->digest;
+  out.digest = published->digest;
   out.result = published->digest + (published->skipped ? ", already published" : "");
   out.wrote = !published->skipped;
   return Status::Ok();
@@ -256,6 +257,7 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
     if (phase != last) Progress(a.deployment + ": build of " + image + " is " + (last = phase));
     if (state->phase == BuildPhase::kFailed) {
       out.reason = "BuildFailed";
+      out.url = state->url;
       out.result = state->url;
       out.log_tail = OutputLines(state->output_tail);
       return FailedPrecondition("build of " + image + " failed" +
@@ -263,11 +265,13 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
                                 (state->url.empty() ? "" : " (" + state->url + ")"));
     }
     if (state->phase == BuildPhase::kSucceeded) {
+      out.url = state->url;
       out.result = state->url;
       break;
     }
     if (!deps_.follow) {
       out.pending = true;
+      out.url = state->url;
       out.result = phase + (state->url.empty() ? "" : ", " + state->url);
       return Status::Ok();
     }
@@ -286,6 +290,7 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
   while (true) {
     auto head = (*client)->HeadManifest(ref->repository, request.version);
     if (head.ok()) {
+      out.digest = head->digest;
       out.result = head->digest + (out.result.empty() ? "" : ", " + out.result);
       return Status::Ok();
     }
@@ -344,6 +349,7 @@ Status Executor::CommitFiles(const plan::Action& a, Context& ctx, ActionOutcome&
   if (request.files.size() == 2 && request.deletions.empty())
     (void)observe::SpaceFileCache(deps_.state_dir)
         .Store(a.target, {commit->commit_id, files.dockerfile, files.readme});
+  out.commit = commit->commit_id;
   out.result = "commit " + commit->commit_id.substr(0, 12);
   out.wrote = true;
   return Status::Ok();
@@ -413,6 +419,7 @@ Status Executor::AwaitRunning(const plan::Action& a, Context& ctx, ActionOutcome
     // RUNNING is not the new version.
     const bool ours = commit == ctx.commits.end() || !runtime->sha ||
                       *runtime->sha == commit->second;
+    out.stage = runtime->stage;
     if (ours && runtime->stage == "RUNNING") {
       out.result = "RUNNING";
       const std::string path = Param(a, "healthPath");

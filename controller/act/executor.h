@@ -28,7 +28,6 @@
 #include "clients/oci/registries.h"
 #include "http/http.h"
 #include "observe/secret_source.h"
-#include "observe/secret_source.h"
 #include "plan/plan.h"
 #include "spec/types.h"
 
@@ -45,7 +44,12 @@ struct ActionOutcome {
   // ExecutorDeps::follow is false). Actions depending on it are skipped and pending too.
   bool pending = false;
   bool wrote = false;      // it changed something in the world
-  std::string result;      // digest, commit id, final stage, ...
+  std::string result;      // for people: digest, commit, final stage, ... (display text only)
+  // Typed results, for callers that act on them (the reconciler's status); never parse `result`.
+  std::string digest;      // PublishWrapper: the wrapper's digest; BuildImage/AwaitBuild: the built tag's
+  std::string commit;      // CommitSpaceFiles: the full commit id
+  std::string url;         // BuildImage/AwaitBuild: the build's page or log
+  std::string stage;       // AwaitRunning: the Space's runtime stage last seen
   std::vector<std::string> log_tail;  // last build/run log lines of a failed Space
   double seconds = 0;
   std::string reason;      // condition reason for a failure (AuthFailed, SpaceFailed, ...)

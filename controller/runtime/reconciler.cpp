@@ -8,6 +8,7 @@
 #include "base/digest.h"
 #include "clients/hub/hub_types.h"
 #include "plan/planner.h"
+#include "plan/wrapper.h"
 #include "spec/defaults.h"
 
 namespace spaceport::runtime {
@@ -147,7 +148,7 @@ void FillSpaces(Pass& p) {
   std::map<std::string, std::string> commits;
   for (const act::ActionOutcome& o : p.execution.outcomes)
     if (o.kind == plan::ActionKind::kCommitSpaceFiles && o.status.ok() && !o.skipped && o.wrote)
-      commits[o.target] = o.result;
+      commits[o.target] = o.commit;
   for (const spec::SpaceSpec& s : p.deployment.spaces) {
     SpaceStatus st;
     st.space = s.id;
@@ -161,8 +162,7 @@ void FillSpaces(Pass& p) {
     // An outcome with a newer state wins over the observation made before acting.
     for (const act::ActionOutcome& o : p.execution.outcomes) {
       if (o.target != s.id || o.skipped) continue;
-      if (o.kind == plan::ActionKind::kAwaitRunning && !o.result.empty())
-        st.stage = o.result.substr(0, o.result.find(','));
+      if (o.kind == plan::ActionKind::kAwaitRunning && !o.stage.empty()) st.stage = o.stage;
     }
     if (auto c = commits.find(s.id); c != commits.end()) st.commit = c->second;
     p.out.status.spaces.push_back(std::move(st));
@@ -181,24 +181,22 @@ void FillImage(Pass& p) {
   for (const std::string& platform : p.deployment.wrapper.platforms) {
     WrapperStatus w;
     w.platform = platform;
-    const std::string tag = "hf-" + platform + "-" + p.out.status.resolved_version;
+    const std::string tag = plan::WrapperTag(platform, p.out.status.resolved_version);
     w.tag = p.deployment.image.repository + ":" + tag;
     if (repo != p.observation.repositories.end())
       if (auto t = repo->second.tags.find(tag); t != repo->second.tags.end()) w.digest = t->second.digest;
     for (const act::ActionOutcome& o : p.execution.outcomes)
-      if (o.kind == plan::ActionKind::kPublishWrapper && o.status.ok() && !o.skipped &&
-          o.target.find(tag) != std::string::npos)
-        w.digest = o.result.substr(0, o.result.find(','));
+      if (o.kind == plan::ActionKind::kPublishWrapper && o.status.ok() && !o.skipped && o.target == w.tag &&
+          !o.digest.empty())
+        w.digest = o.digest;
     p.out.status.wrappers.push_back(std::move(w));
   }
   for (const act::ActionOutcome& o : p.execution.outcomes)
     if (o.kind == plan::ActionKind::kBuildImage && o.status.ok() && !o.skipped) p.out.build_started = true;
   for (const act::ActionOutcome& o : p.execution.outcomes)
     if ((o.kind == plan::ActionKind::kBuildImage || o.kind == plan::ActionKind::kAwaitBuild) &&
-        o.result.find("://") != std::string::npos) {
-      const size_t at = o.result.find("http");
-      if (at != std::string::npos) p.out.status.build_url = o.result.substr(at, o.result.find(',', at) - at);
-    }
+        o.url.find("://") != std::string::npos)  // a run page, not a command build's log file
+      p.out.status.build_url = o.url;
   for (const observe::BuildInFlight& b : p.observation.builds)
     if (b.repository == p.deployment.image.repository && !b.url.empty() &&
         b.version == p.out.status.resolved_version)
