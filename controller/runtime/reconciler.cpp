@@ -9,6 +9,7 @@
 #include "clients/hub/hub_types.h"
 #include "plan/planner.h"
 #include "plan/wrapper.h"
+#include "runtime/status_from_pass.h"
 #include "spec/defaults.h"
 
 namespace spaceport::runtime {
@@ -27,18 +28,6 @@ std::string Join(const std::vector<std::string>& parts, const std::string& sep) 
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
   return out;
-}
-
-// The digest a Space's Dockerfile deploys: the first "@sha256:…" in it.
-std::string DeployedDigest(const std::optional<std::string>& dockerfile) {
-  if (!dockerfile) return "";
-  const size_t at = dockerfile->find("@sha256:");
-  if (at == std::string::npos) return "";
-  size_t end = at + 1;
-  while (end < dockerfile->size() && (std::isxdigit(static_cast<unsigned char>((*dockerfile)[end])) ||
-                                      (*dockerfile)[end] == ':' || std::isalnum(static_cast<unsigned char>((*dockerfile)[end]))))
-    ++end;
-  return dockerfile->substr(at + 1, end - at - 1);
 }
 
 void Field(std::ostringstream& out, const std::string& name, const std::string& value) {
@@ -124,12 +113,6 @@ struct Pass {
   Clock::TimePoint now;
 };
 
-std::string SpaceUrl(const std::string& endpoint, const std::string& space) {
-  std::string base = endpoint;
-  while (!base.empty() && base.back() == '/') base.pop_back();
-  return base + "/spaces/" + space;
-}
-
 void SetReady(Pass& p, const std::string& status, const std::string& reason, const std::string& message) {
   SetCondition(p.out.status, {"Ready", status, reason, message, ""}, p.now);
 }
@@ -142,31 +125,9 @@ void SetFlag(Pass& p, const std::string& type, bool on, const std::string& reaso
   }
 }
 
-// Spaces as observed, with the commits this pass made applied.
+// Spaces as observed, with what this pass did applied (runtime/status_from_pass.h).
 void FillSpaces(Pass& p) {
-  p.out.status.spaces.clear();
-  std::map<std::string, std::string> commits;
-  for (const act::ActionOutcome& o : p.execution.outcomes)
-    if (o.kind == plan::ActionKind::kCommitSpaceFiles && o.status.ok() && !o.skipped && o.wrote)
-      commits[o.target] = o.commit;
-  for (const spec::SpaceSpec& s : p.deployment.spaces) {
-    SpaceStatus st;
-    st.space = s.id;
-    st.url = SpaceUrl(p.space_url_base, s.id);
-    auto seen = p.observation.spaces.find(s.id);
-    if (seen != p.observation.spaces.end()) {
-      st.stage = seen->second.exists ? seen->second.stage : "ABSENT";
-      st.commit = seen->second.sha;
-      st.deployed_digest = DeployedDigest(seen->second.dockerfile);
-    }
-    // An outcome with a newer state wins over the observation made before acting.
-    for (const act::ActionOutcome& o : p.execution.outcomes) {
-      if (o.target != s.id || o.skipped) continue;
-      if (o.kind == plan::ActionKind::kAwaitRunning && !o.stage.empty()) st.stage = o.stage;
-    }
-    if (auto c = commits.find(s.id); c != commits.end()) st.commit = c->second;
-    p.out.status.spaces.push_back(std::move(st));
-  }
+  p.out.status.spaces = SpaceStatuses(p.deployment, p.space_url_base, p.observation, p.execution.outcomes);
 }
 
 void FillImage(Pass& p) {
@@ -176,21 +137,8 @@ void FillImage(Pass& p) {
     p.out.status.resolved_version = d.resolved_version;
     p.out.status.resolved_digest = d.resolved_digest;
   }
-  if (p.out.status.resolved_version.empty()) return;
-  auto repo = p.observation.repositories.find(p.deployment.image.repository);
-  for (const std::string& platform : p.deployment.wrapper.platforms) {
-    WrapperStatus w;
-    w.platform = platform;
-    const std::string tag = plan::WrapperTag(platform, p.out.status.resolved_version);
-    w.tag = p.deployment.image.repository + ":" + tag;
-    if (repo != p.observation.repositories.end())
-      if (auto t = repo->second.tags.find(tag); t != repo->second.tags.end()) w.digest = t->second.digest;
-    for (const act::ActionOutcome& o : p.execution.outcomes)
-      if (o.kind == plan::ActionKind::kPublishWrapper && o.status.ok() && !o.skipped && o.target == w.tag &&
-          !o.digest.empty())
-        w.digest = o.digest;
-    p.out.status.wrappers.push_back(std::move(w));
-  }
+  p.out.status.wrappers =
+      WrapperStatuses(p.deployment, p.out.status.resolved_version, p.observation, p.execution.outcomes);
   for (const act::ActionOutcome& o : p.execution.outcomes)
     if (o.kind == plan::ActionKind::kBuildImage && o.status.ok() && !o.skipped) p.out.build_started = true;
   for (const act::ActionOutcome& o : p.execution.outcomes)
