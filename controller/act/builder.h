@@ -11,14 +11,18 @@
 //                          the BuildID; command: the lock record in the state directory, whose
 //                          process is checked); nullopt when there is none;
 //   Poll(request, handle)  the build's state now: queued, in_progress, succeeded or failed, with
-//                          its URL, the tail of its output and a message.
+//                          its URL, the tail of its output and a message;
+//   Cleanup(request)       told once the built tag is visible in the registry (never before, so
+//                          a build is never found missing while its version still is): a backend
+//                          may remove what the build left behind (a finished Kubernetes Job).
 //
 // Poll takes the request too because a handle is only an id: the request says where to look
 // (the workflow's repository, the state directory's record). A succeeded build is not the end:
 // the image counts only once the registry shows the tag (observed, never assumed).
 //
-// Backends: build_github.h (githubActions) and build_command.h (command). Placeholders in
-// inputs and arguments are rendered by build_render.h.
+// Backends: build_github.h (githubActions), build_command.h (command) and
+// build_kubernetes_job.h (kubernetesJob). Placeholders in inputs and arguments are rendered by
+// build_render.h.
 //
 //   act::BuildRequest request{.repository = "ghcr.io/alice/app", .version = "v1.2.0",
 //                             .build_id = "sp-0123456789ab", .spec = *deployment.image.build};
@@ -38,20 +42,23 @@ namespace spaceport::act {
 
 inline constexpr std::string_view kGithubActionsBackend = "githubActions";
 inline constexpr std::string_view kCommandBackend = "command";
+inline constexpr std::string_view kKubernetesJobBackend = "kubernetesJob";
 
 struct BuildRequest {
   std::string repository;  // image repository, no tag: ghcr.io/alice/app
   std::string version;     // the tag to build
   std::string build_id;    // plan::BuildId: unique per deployment, repository and version
   spec::BuildSpec spec;
+  std::string deployment{};  // NAMESPACE/NAME of the deployment that asks (for labels, messages)
+  std::string namespace_{};  // its namespace: where a kubernetesJob runs unless it names one
 
   std::string Image() const { return repository + ":" + version; }
 };
 
 struct BuildHandle {
-  std::string backend;  // kGithubActionsBackend or kCommandBackend
-  std::string id;       // the run id, or the lock record's key
-  std::string url;      // the run's page, or the log file; may be empty
+  std::string backend;  // kGithubActionsBackend, kCommandBackend or kKubernetesJobBackend
+  std::string id;       // the run id, the lock record's key, or NAMESPACE/JOB
+  std::string url;      // the run's page, the log file, or a kubectl command; may be empty
 };
 
 enum class BuildPhase { kQueued, kInProgress, kSucceeded, kFailed };
@@ -76,6 +83,8 @@ class Builder {
   virtual Result<BuildHandle> Start(const BuildRequest& request) = 0;
   virtual Result<std::optional<BuildHandle>> Find(const BuildRequest& request) = 0;
   virtual Result<BuildState> Poll(const BuildRequest& request, const BuildHandle& handle) = 0;
+  // The tag of request.Image() is visible in the registry. Nothing to do by default.
+  virtual Status Cleanup(const BuildRequest& /*request*/) { return Status::Ok(); }
 };
 
 }  // namespace spaceport::act

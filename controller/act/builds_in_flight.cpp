@@ -9,6 +9,7 @@ namespace spaceport::act {
 std::string BackendOf(const spec::BuildSpec& build) {
   if (build.github_actions) return std::string(kGithubActionsBackend);
   if (build.command) return std::string(kCommandBackend);
+  if (build.kubernetes_job) return std::string(kKubernetesJobBackend);
   return "";
 }
 
@@ -29,33 +30,43 @@ BuildRequest RequestFor(const spec::SpaceDeployment& d, const std::string& versi
   r.version = version;
   r.build_id = plan::BuildId(d.Key(), d.image.repository, version);
   if (d.image.build) r.spec = *d.image.build;
+  r.deployment = d.Key();
+  r.namespace_ = d.namespace_;
   return r;
 }
 
 int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
                   const std::map<std::string, Builder*>& builders, observe::Observation& observation,
-                  std::ostream& err) {
+                  std::ostream& err, BuildLookupProblems* problems) {
   int failures = 0;
   for (const spec::SpaceDeployment& d : desired) {
     if (d.suspend || !d.image.build || !d.image.version) continue;
     auto repo = observation.repositories.find(d.image.repository);
     if (repo == observation.repositories.end()) continue;          // unobserved: nothing to decide
-    if (repo->second.tags.count(*d.image.version)) continue;      // the image exists
     auto builder = builders.find(BuilderKey(*d.image.build));
     if (builder == builders.end() || builder->second == nullptr) continue;
     const BuildRequest request = RequestFor(d, *d.image.version);
+    if (repo->second.tags.count(*d.image.version)) {  // the image exists: the build is done with
+      Status cleaned = builder->second->Cleanup(request);
+      if (!cleaned.ok() && problems != nullptr)
+        problems->notes.push_back("build of " + request.Image() + ": " + cleaned.message());
+      continue;
+    }
+    const auto fail = [&](const Status& why, const std::string& what) {
+      const Status failure(why.code(), "build of " + request.Image() + ": " + what + why.message());
+      err << "spaceport: " << failure.message() << '\n';
+      if (problems != nullptr) problems->failures.push_back(failure);
+      ++failures;
+    };
     auto handle = builder->second->Find(request);
     if (!handle.ok()) {
-      err << "spaceport: build of " << request.Image() << ": cannot look for it: "
-          << handle.status().message() << '\n';
-      ++failures;
+      fail(handle.status(), "cannot look for it: ");
       continue;
     }
     if (!handle->has_value()) continue;
     auto state = builder->second->Poll(request, **handle);
     if (!state.ok()) {
-      err << "spaceport: build of " << request.Image() << ": " << state.status().message() << '\n';
-      ++failures;
+      fail(state.status(), "");
       continue;
     }
     observe::BuildInFlight b;
@@ -64,6 +75,7 @@ int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
     b.id = (*handle)->id;
     b.url = state->url.empty() ? (*handle)->url : state->url;
     b.state = std::string(BuildPhaseName(state->phase));
+    b.message = state->message;
     observation.builds.push_back(std::move(b));
   }
   return failures;

@@ -32,12 +32,20 @@ std::string BuilderKey(const spec::BuildSpec& build);
 // The request for building `version` of a deployment's image (build id as the planner makes it).
 BuildRequest RequestFor(const spec::SpaceDeployment& deployment, const std::string& version);
 
+// What ObserveBuilds could not do, for callers that report it as values.
+struct BuildLookupProblems {
+  std::vector<Status> failures;    // lookups that failed: "build of IMAGE: cannot look for it: ..."
+  std::vector<std::string> notes;  // cleanups that failed (tried again at the next pass)
+};
+
 // Adds the builds found to observation.builds. Returns the number of lookups that failed (each
-// printed to `err`); a failed lookup records nothing, so the planner may plan a BuildImage, whose
-// Start in turn refuses a second build of a version already being built.
+// printed to `err`, and added to problems->failures when given); a failed lookup records
+// nothing, so the planner may plan a BuildImage, whose Start in turn refuses a second build of a
+// version already being built. For a version whose tag exists, the builder is told so
+// (Builder::Cleanup).
 int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
                   const std::map<std::string, Builder*>& builders, observe::Observation& observation,
-                  std::ostream& err);
+                  std::ostream& err, BuildLookupProblems* problems = nullptr);
 
 // A build's output tail as lines, for reports.
 std::vector<std::string> OutputLines(std::string_view tail);

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "act/build_kubernetes_job.h"
 #include "act/builds_in_flight.h"
 #include "act/wrapper_publisher.h"
 #include "base/digest.h"
@@ -229,19 +230,27 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
   auto builder = deps_.builders.find(BuilderKey(*deployment.image.build));
   if (builder == deps_.builders.end() || builder->second == nullptr) {
     out.reason = "BuildFailed";
+    if (deployment.image.build->kubernetes_job)
+      return FailedPrecondition(std::string(kKubernetesJobNeedsKube));
     return FailedPrecondition("no " + BackendOf(*deployment.image.build) +
                               " build backend is configured (githubActions needs GITHUB_TOKEN or "
                               "the build's token)");
   }
+  // A role without the verbs a Job build needs stalls like a Secret it may not read.
+  const auto forbidden = [&](const Status& s) {
+    if (s.code() == StatusCode::kPermissionDenied && deployment.image.build->kubernetes_job)
+      out.reason = "Forbidden";
+    return s;
+  };
   const std::string image = Param(a, "image");
   const BuildRequest request = RequestFor(deployment, image.substr(image.rfind(':') + 1));
   Result<std::optional<BuildHandle>> found = builder->second->Find(request);
-  if (!found.ok()) return found.status();
+  if (!found.ok()) return forbidden(found.status());
   std::optional<BuildHandle> handle = *found;
   if (!handle) {
     if (!start) return FailedPrecondition("the build of " + image + " is no longer found");
     auto started = builder->second->Start(request);
-    if (!started.ok()) return started.status();
+    if (!started.ok()) return forbidden(started.status());
     handle = *started;
     out.wrote = true;
   }
@@ -252,7 +261,7 @@ Status Executor::RunBuild(const plan::Action& a, Context& ctx, ActionOutcome& ou
   std::string last;
   while (true) {
     auto state = builder->second->Poll(request, *handle);
-    if (!state.ok()) return state.status();
+    if (!state.ok()) return forbidden(state.status());
     const std::string phase(BuildPhaseName(state->phase));
     if (phase != last) Progress(a.deployment + ": build of " + image + " is " + (last = phase));
     if (state->phase == BuildPhase::kFailed) {

@@ -71,6 +71,7 @@ struct BuildInFlight {
   std::string id;          // backend's id (run id, pid)
   std::string url;         // run URL for reports, may be empty
   std::string state;       // queued, in_progress, failed, ... (open set)
+  std::string message{};   // the backend's words on it ("the Job failed: DeadlineExceeded: ..."); may be empty
 
   friend bool operator==(const BuildInFlight&, const BuildInFlight&) = default;
 };

@@ -73,6 +73,7 @@ Json BuildToJson(const BuildInFlight& b) {
   j.Set("id", Json(b.id));
   if (!b.url.empty()) j.Set("url", Json(b.url));
   j.Set("state", Json(b.state));
+  if (!b.message.empty()) j.Set("message", Json(b.message));
   return j;
 }
 
@@ -233,6 +234,7 @@ BuildInFlight ReadBuild(Reader& r, const Json& j, const std::string& path) {
   r.String(j, "id", path, b.id);
   r.String(j, "url", path, b.url);
   r.String(j, "state", path, b.state);
+  r.String(j, "message", path, b.message);
   return b;
 }
 

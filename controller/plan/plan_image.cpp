@@ -15,7 +15,9 @@ std::string IndexKey(std::string_view repository, std::string_view version) {
 }
 
 const char* Backend(const spec::BuildSpec& build) {
-  return build.github_actions ? "githubActions" : "command";
+  if (build.github_actions) return "githubActions";
+  if (build.kubernetes_job) return "kubernetesJob";
+  return "command";
 }
 
 }  // namespace
@@ -80,9 +82,15 @@ ImagePlan PlanMainImage(const spec::SpaceDeployment& d, const std::string& versi
   }
   if (failed != nullptr) {
     builder.Stall("BuildFailed");
+    // A failed Job stays until deleted, and its name is the build's: deleting it lets the next
+    // pass build again.
+    const std::string retry = d.image.build->kubernetes_job
+                                  ? "delete the Job to build again, or change the version"
+                                  : "re-run the build or change the version";
     builder.AddNote("build of " + image + " " + failed->state +
+                    (failed->message.empty() ? std::string() : ": " + failed->message) +
                     (failed->url.empty() ? std::string() : " (" + failed->url + ")") +
-                    "; Spaceport does not retry it: re-run the build or change the version");
+                    "; Spaceport does not retry it: " + retry);
     return out;
   }
   out.build_action = builder.AddAction(ActionKind::kBuildImage, image,

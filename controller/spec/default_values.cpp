@@ -29,6 +29,19 @@ CommandBuild DefaultCommandBuild() {
   return b;
 }
 
+KubernetesJobBuild DefaultKubernetesJobBuild() {
+  KubernetesJobBuild b;
+  b.image = std::string(kDefaultKubernetesJobImage);
+  b.dockerfile = std::string(kDefaultDockerfile);
+  b.active_deadline_seconds = kDefaultJobActiveDeadlineSeconds;
+  b.ttl_seconds_after_finished = kDefaultJobTtlSecondsAfterFinished;
+  return b;
+}
+
+std::vector<std::string> KanikoArgs(const std::string& context, const std::string& dockerfile) {
+  return {"--context=" + context, "--dockerfile=" + dockerfile, "--destination={{ .Image }}"};
+}
+
 HealthSpec DefaultHealth() {
   HealthSpec h;
   h.timeout_seconds = kDefaultHealthTimeoutSeconds;

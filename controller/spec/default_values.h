@@ -8,6 +8,9 @@
 //   if (auto port = wrapper.Int("port", 1, 65535)) d.wrapper.port = *port;
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "spec/types.h"
 
 namespace spaceport::spec {
@@ -16,6 +19,11 @@ namespace spaceport::spec {
 SpaceDeployment DefaultDeployment();
 GithubActionsBuild DefaultGithubActionsBuild();  // ref
 CommandBuild DefaultCommandBuild();              // timeout
+// image, dockerfile, activeDeadlineSeconds, ttlSecondsAfterFinished (args stay empty)
+KubernetesJobBuild DefaultKubernetesJobBuild();
+// The arguments of kaniko's executor when kubernetesJob.args is omitted:
+//   --context=CONTEXT --dockerfile=DOCKERFILE --destination={{ .Image }}
+std::vector<std::string> KanikoArgs(const std::string& context, const std::string& dockerfile);
 HealthSpec DefaultHealth();                      // timeoutSeconds
 
 }  // namespace spaceport::spec

@@ -24,6 +24,12 @@ inline constexpr std::string_view kDefaultBuildTimeout = "30m";
 inline constexpr int64_t kDefaultBuildTimeoutSeconds = 1800;
 inline constexpr int64_t kDefaultHealthTimeoutSeconds = 600;
 inline constexpr std::string_view kDefaultGithubRef = "main";
+// build.kubernetesJob: kaniko's executor, the Dockerfile at the context's root, one hour to
+// build, and a finished Job kept for a day (by the TTL controller, where the cluster has one).
+inline constexpr std::string_view kDefaultKubernetesJobImage = "gcr.io/kaniko-project/executor:v1.23.2";
+inline constexpr std::string_view kDefaultDockerfile = "Dockerfile";
+inline constexpr int64_t kDefaultJobActiveDeadlineSeconds = 3600;
+inline constexpr int64_t kDefaultJobTtlSecondsAfterFinished = 86400;
 
 // Hardware flavours the Hub accepts (hf-hub-api.md §6.3; h100 and h100x8 were removed Dec 2025).
 inline constexpr std::string_view kHardwareFlavours[] = {

@@ -113,6 +113,10 @@ GrammarError CheckRfc1123Label(std::string_view name) {
 }
 
 GrammarError CheckDnsSubdomain(std::string_view name) {
+  return CheckDnsSubdomainName(name, "Secret name");
+}
+
+GrammarError CheckDnsSubdomainName(std::string_view name, std::string_view what) {
   if (name.empty()) return "must not be empty";
   if (name.size() > 253) return Quote(name) + " is longer than 253 characters";
   size_t start = 0;
@@ -122,7 +126,8 @@ GrammarError CheckDnsSubdomain(std::string_view name) {
         name.substr(start, dot == std::string_view::npos ? name.npos : dot - start);
     if (!IsDnsLabel(label, true)) {
       return Quote(name) +
-             " is not a valid Secret name: use lower-case letters, digits, '-' and '.', "
+             " is not a valid " + std::string(what) +
+             ": use lower-case letters, digits, '-' and '.', "
              "starting and ending with a letter or digit";
     }
     if (dot == std::string_view::npos) return std::nullopt;
@@ -211,6 +216,81 @@ GrammarError CheckTag(std::string_view tag) {
            "or '-'";
   }
   return std::nullopt;
+}
+
+GrammarError CheckContainerImage(std::string_view image) {
+  const std::string quoted = Quote(image);
+  if (image.empty()) return "must not be empty";
+  std::string_view name = image;
+  if (const size_t at = image.find('@'); at != std::string_view::npos) {
+    name = image.substr(0, at);
+    const std::string_view digest = image.substr(at + 1);
+    const size_t colon = digest.find(':');
+    const std::string_view algorithm = digest.substr(0, colon);
+    const std::string_view hex = colon == std::string_view::npos ? "" : digest.substr(colon + 1);
+    const bool hex_ok =
+        hex.size() >= 32 && hex.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+    if (algorithm.empty() || !AllOf(algorithm, IsLowerAlnum) || !hex_ok) {
+      return quoted + ": " + Quote(digest) +
+             " is not a digest such as sha256:<64 lower-case hex digits>";
+    }
+  }
+  const size_t last_slash = name.rfind('/');
+  const size_t colon = name.find(':', last_slash == std::string_view::npos ? 0 : last_slash + 1);
+  if (colon != std::string_view::npos) {
+    if (auto why = CheckTag(name.substr(colon + 1))) return quoted + ": the tag " + *why;
+    name = name.substr(0, colon);
+  }
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') return quoted + " must be lower case (but for its tag)";
+  }
+  // Components: an optional registry host first (when it is not a path component itself).
+  size_t start = 0;
+  bool first = true;
+  while (true) {
+    const size_t slash = name.find('/', start);
+    const std::string_view component =
+        name.substr(start, slash == std::string_view::npos ? name.npos : slash - start);
+    if (component.empty()) return quoted + " has an empty path component";
+    const bool host = first && slash != std::string_view::npos && IsRegistryHost(component);
+    if (!host && !IsPathComponent(component)) {
+      return quoted + ": " + Quote(component) +
+             " is not a valid registry host[:port] or path component (lower-case letters and "
+             "digits, separated by '.', '_', '__' or '-')";
+    }
+    if (slash == std::string_view::npos) return std::nullopt;
+    start = slash + 1;
+    first = false;
+  }
+}
+
+GrammarError CheckQuantity(std::string_view quantity) {
+  const std::string why =
+      Quote(quantity) + " is not a Kubernetes quantity such as 500m, 2, 512Mi or 2Gi";
+  size_t i = 0;
+  const size_t int_start = i;
+  while (i < quantity.size() && IsDigit(quantity[i])) ++i;
+  bool digits = i > int_start;
+  if (i < quantity.size() && quantity[i] == '.') {
+    const size_t frac_start = ++i;
+    while (i < quantity.size() && IsDigit(quantity[i])) ++i;
+    digits = digits || i > frac_start;
+  }
+  if (!digits) return why;
+  const std::string_view suffix = quantity.substr(i);
+  if (suffix.empty()) return std::nullopt;
+  for (std::string_view binary : {"Ki", "Mi", "Gi", "Ti", "Pi", "Ei"}) {
+    if (suffix == binary) return std::nullopt;
+  }
+  if (suffix.size() == 1 && std::string_view("numkMGTPE").find(suffix[0]) != std::string_view::npos) {
+    return std::nullopt;
+  }
+  if (suffix[0] == 'e' || suffix[0] == 'E') {
+    std::string_view exponent = suffix.substr(1);
+    if (!exponent.empty() && (exponent[0] == '+' || exponent[0] == '-')) exponent.remove_prefix(1);
+    if (!exponent.empty() && AllOf(exponent, IsDigit)) return std::nullopt;
+  }
+  return why;
 }
 
 GrammarError CheckEnvName(std::string_view name) {

@@ -24,9 +24,16 @@ using GrammarError = std::optional<std::string>;
 
 GrammarError CheckRfc1123Label(std::string_view name);           // metadata.name, namespace
 GrammarError CheckDnsSubdomain(std::string_view name);           // Kubernetes Secret names
+// The same rule (a DNS subdomain) for other objects; `what` names them: "ServiceAccount name".
+GrammarError CheckDnsSubdomainName(std::string_view name, std::string_view what);
 GrammarError CheckSecretKey(std::string_view key);               // a key inside a Secret
 GrammarError CheckImageRepository(std::string_view repository);  // host[:port]/path
 GrammarError CheckTag(std::string_view tag);
+// A container image as a Pod names it: [HOST[:PORT]/]PATH[:TAG][@ALGORITHM:HEX], lower case
+// but for the tag; the host may be left out (Docker Hub), e.g. gcr.io/kaniko-project/executor:v1.
+GrammarError CheckContainerImage(std::string_view image);
+// A Kubernetes resource quantity, not negative: 500m, 2, 1.5, 512Mi, 2G, 1e3.
+GrammarError CheckQuantity(std::string_view quantity);
 GrammarError CheckEnvName(std::string_view name);
 GrammarError CheckSpaceId(std::string_view id);
 // The Hub resolves repo ids case-insensitively: "Owner/App" and "owner/app" are one Space.

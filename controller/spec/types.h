@@ -56,10 +56,40 @@ struct CommandBuild {
   Duration timeout;              // default kDefaultBuildTimeout
 };
 
+// Kubernetes quantities as written ("500m", "2Gi"); unset ones are not sent.
+struct ResourceAmounts {
+  std::optional<std::string> cpu;
+  std::optional<std::string> memory;
+};
+
+struct JobResources {
+  ResourceAmounts requests;
+  ResourceAmounts limits;
+};
+
+// A build run as a Kubernetes Job (act/build_kubernetes_job.h).
+struct KubernetesJobBuild {
+  std::string image;  // the builder image; default kDefaultKubernetesJobImage (kaniko's executor)
+  // The builder's arguments; values may use {{ .Version }}, {{ .Image }} and {{ .BuildID }}.
+  // Written, or made from context and dockerfile (KanikoArgs in default_values.h) when omitted.
+  std::vector<std::string> args;
+  std::optional<std::string> context;  // kaniko's --context; set exactly when args is not written
+  std::string dockerfile;              // kaniko's --dockerfile; default kDefaultDockerfile
+  std::optional<std::string> service_account_name;
+  JobResources resources;
+  int64_t active_deadline_seconds = 0;     // default kDefaultJobActiveDeadlineSeconds
+  int64_t ttl_seconds_after_finished = 0;  // default kDefaultJobTtlSecondsAfterFinished
+  // A kubernetes.io/dockerconfigjson Secret mounted at /kaniko/.docker/config.json.
+  std::optional<std::string> push_secret;
+  std::optional<std::string> namespace_;  // unset: the deployment's namespace
+  std::optional<int64_t> run_as_user;     // set: the pod runs as this non-root UID
+};
+
 // Exactly one backend is set after validation.
 struct BuildSpec {
   std::optional<GithubActionsBuild> github_actions;
   std::optional<CommandBuild> command;
+  std::optional<KubernetesJobBuild> kubernetes_job;
 };
 
 struct ImageSpec {

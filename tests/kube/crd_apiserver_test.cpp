@@ -137,6 +137,13 @@ std::string Describe(const spec::SpaceDeployment& d) {
     for (const std::string& arg : d.image.build->command->run) o << "|run:" << arg;
     o << "|timeout:" << d.image.build->command->timeout.seconds;
   }
+  if (d.image.build && d.image.build->kubernetes_job) {
+    const spec::KubernetesJobBuild& k = *d.image.build->kubernetes_job;
+    o << "|job:" << k.image << "," << k.context.value_or("-") << "," << k.dockerfile << ","
+      << k.active_deadline_seconds << "," << k.ttl_seconds_after_finished << ","
+      << k.push_secret.value_or("-") << "," << k.resources.limits.memory.value_or("-");
+    for (const std::string& arg : k.args) o << "|arg:" << arg;
+  }
   o << "\nwrapper:";
   for (const std::string& p : d.wrapper.platforms) o << p << ",";
   for (const auto& [k, v] : d.wrapper.env) o << k << "=" << v << ",";
@@ -185,6 +192,22 @@ class CrdApiServer : public ::testing::Test {
     const fs::path file = dir_.path() / ("doc-" + std::to_string(++files_) + ".yaml");
     support::WriteFile(file, InNamespace(yaml, ns_));
     return Kubectl({"apply", "--validate=false", "-f", file.string()});
+  }
+
+  // Applies `yaml` (judged by the server alone) and checks that what the server stores, with its
+  // defaults, loads as the same deployment as what was written; returns the stored object.
+  Json ApplyAndLoadBack(const std::string& yaml, const std::string& name) {
+    CommandResult r = ApplyDocument(yaml);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    const Json stored = Object(name);
+    const spec::LoadResult as_written = spec::LoadText(InNamespace(yaml, ns_), name + ".yaml");
+    const spec::LoadResult as_stored = spec::LoadText(stored.Dump(2), "stored.json");
+    EXPECT_EQ(as_written.deployments.size(), 1u) << Render(as_written.diagnostics);
+    EXPECT_EQ(as_stored.deployments.size(), 1u) << Render(as_stored.diagnostics);
+    if (as_written.deployments.size() == 1 && as_stored.deployments.size() == 1) {
+      EXPECT_EQ(Describe(as_stored.deployments[0]), Describe(as_written.deployments[0]));
+    }
+    return stored;
   }
 
   // The object as the apiserver stores it; null when it cannot be read.
@@ -317,9 +340,7 @@ TEST_F(CrdApiServer, TheServerFillsInTheLoadersDefaults) {
       "    - id: acme/sparse\n"
       "    - id: acme/sparse-2\n"
       "      health: {path: /health}\n";
-  CommandResult r = ApplyDocument(sparse);
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  const Json stored = Object("sparse");
+  const Json stored = ApplyAndLoadBack(sparse, "sparse");
   const Json* spec = stored.Find("spec");
   ASSERT_NE(spec, nullptr) << stored.Dump(2);
   EXPECT_EQ(Sorted(*spec->Find("wrapper")), R"({"platforms":["amd64"],"port":7860})");
@@ -330,12 +351,6 @@ TEST_F(CrdApiServer, TheServerFillsInTheLoadersDefaults) {
   EXPECT_EQ(Sorted(spec->Find("spaces")->At(0)),
             R"({"create":false,"health":{"timeoutSeconds":600},"id":"acme/sparse",)"
             R"("private":false})");
-
-  const spec::LoadResult as_written = spec::LoadText(InNamespace(sparse, ns_), "sparse.yaml");
-  const spec::LoadResult as_stored = spec::LoadText(stored.Dump(2), "stored.json");
-  ASSERT_EQ(as_written.deployments.size(), 1u) << Render(as_written.diagnostics);
-  ASSERT_EQ(as_stored.deployments.size(), 1u) << Render(as_stored.diagnostics);
-  EXPECT_EQ(Describe(as_stored.deployments[0]), Describe(as_written.deployments[0]));
 }
 
 // docs/kubernetes.md tells users two ways the apiserver differs from the loader; both hold.
@@ -433,6 +448,49 @@ TEST_F(CrdApiServer, TheStatusSubresourceKeepsEveryFieldAndKubectlGetShowsTheCol
 }
 
 // ---------------------------------------------------------------------------------------------
+// The third build backend: the server applies the loader's defaults to a Job build, and refuses
+// what the loader refuses (args beside context, a bad quantity) on its own.
+TEST_F(CrdApiServer, AKubernetesJobBuildIsStoredWithTheLoadersDefaultsAndItsRulesAreTheServers) {
+  const std::string sparse =
+      "apiVersion: spaceport.dev/v1alpha1\n"
+      "kind: SpaceDeployment\n"
+      "metadata:\n"
+      "  name: job\n"
+      "  namespace: default\n"
+      "spec:\n"
+      "  image:\n"
+      "    repository: ghcr.io/acme/job\n"
+      "    version: v1\n"
+      "    build:\n"
+      "      kubernetesJob:\n"
+      "        context: \"git://github.com/acme/job#refs/tags/{{ .Version }}\"\n"
+      "        pushSecret: ghcr-push\n"
+      "        resources: {limits: {memory: 4Gi}}\n"
+      "  spaces:\n"
+      "    - id: acme/job\n";
+  const Json stored = ApplyAndLoadBack(sparse, "job");
+  const Json* spec = stored.Find("spec");
+  ASSERT_NE(spec, nullptr) << stored.Dump(2);
+  const Json* job = spec->Find("image")->Find("build")->Find("kubernetesJob");
+  ASSERT_NE(job, nullptr) << stored.Dump(2);
+  EXPECT_EQ(job->GetString("image"), "gcr.io/kaniko-project/executor:v1.23.2");
+  EXPECT_EQ(job->GetString("dockerfile"), "Dockerfile");
+  EXPECT_EQ(job->Find("activeDeadlineSeconds")->Dump(), "3600");
+  EXPECT_EQ(job->Find("ttlSecondsAfterFinished")->Dump(), "86400");
+  EXPECT_EQ(job->Find("args"), nullptr) << "kaniko's arguments are the loader's to make";
+
+  for (const std::string& edit : {std::string("        args: [--flag]\n"),
+                                  std::string("        runAsUser: 0\n")}) {
+    std::string broken = sparse;
+    broken.replace(broken.find("        pushSecret"), 0, edit);
+    broken.replace(broken.find("name: job"), 9, "name: job-broken");
+    ASSERT_TRUE(spec::LoadText(broken, "b.yaml").has_errors()) << edit;
+    CommandResult refused = ApplyDocument(broken);
+    EXPECT_NE(refused.exit_code, 0) << edit << refused.output;
+    EXPECT_THAT(refused.output, HasSubstr(" is invalid")) << edit << refused.output;
+  }
+}
+
 // The broken-input corpus, document by document.
 
 struct Listed {

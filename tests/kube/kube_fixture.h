@@ -25,6 +25,69 @@ namespace spaceport::kube_e2e {
 
 using e2e::Fill;
 
+struct RbacOptions {
+  bool secrets = true;       // secrets get (secretKeyRef)
+  bool job_builder = false;  // the rows build.kubernetesJob adds
+};
+
+// A Role with the rules docs/kubernetes-mode.md documents, bound to the ServiceAccount
+// `spaceport` of namespace `ns` (the Helm chart grants the same list).
+inline std::string RbacYaml(const std::string& ns, const RbacOptions& options = {}) {
+  std::string yaml = R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: spaceport
+  namespace: NS
+rules:
+  - apiGroups: [spaceport.dev]
+    resources: [spacedeployments]
+    verbs: [get, list, watch]
+  - apiGroups: [spaceport.dev]
+    resources: [spacedeployments/status]
+    verbs: [get, update, patch]
+  - apiGroups: [""]
+    resources: [events]
+    verbs: [create, patch, get]
+  - apiGroups: [coordination.k8s.io]
+    resources: [leases]
+    verbs: [get, create, update]
+)";
+  if (options.secrets) yaml += "  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [get]\n";
+  if (options.job_builder) {
+    yaml += R"(  - apiGroups: [batch]
+    resources: [jobs]
+    verbs: [create, get, delete]
+  - apiGroups: [""]
+    resources: [pods]
+    verbs: [list]
+  - apiGroups: [""]
+    resources: [pods/log]
+    verbs: [get]
+)";
+  }
+  yaml += R"(---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata:
+  name: spaceport
+  namespace: NS
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: spaceport}
+subjects:
+  - kind: ServiceAccount
+    name: spaceport
+    namespace: NS
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: spaceport
+  namespace: NS
+)";
+  for (size_t at = yaml.find("NS"); at != std::string::npos; at = yaml.find("NS", at + ns.size()))
+    yaml.replace(at, 2, ns);
+  return yaml;
+}
+
 class KubeRunTest : public e2e::RunTest {
  protected:
   void SetUp() override {
@@ -79,6 +142,20 @@ class KubeRunTest : public e2e::RunTest {
   }
   void StartKubeController(const std::vector<std::string>& extra = {}) {
     StartControllerOn(KubeFlags(extra));
+  }
+
+  // A kubeconfig with a bound token of the namespace's `spaceport` service account (RbacYaml).
+  std::string ServiceAccountKubeconfig() {
+    support::CommandResult token = Kubectl({"create", "token", "spaceport", "--duration=1h"});
+    EXPECT_EQ(token.exit_code, 0) << token.output;
+    std::string value = token.output;
+    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
+    return api_->KubeconfigFor("sa-" + ns_, value);
+  }
+  // The controller as that service account, with leader election (its Lease in the namespace).
+  void StartAsServiceAccount() {
+    StartControllerOn({"--kube", "--kubeconfig", ServiceAccountKubeconfig(), "--namespace", ns_,
+                       "--leader-elect", "--leader-election-namespace", ns_});
   }
 
   // The object as the apiserver serves it (kubectl get -o json); null when absent.

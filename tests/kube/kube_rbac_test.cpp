@@ -8,66 +8,9 @@
 namespace spaceport::kube_e2e {
 namespace {
 
-// The rules docs/kubernetes.md documents (the Helm chart of the next issue uses the same list).
-std::string Role(const std::string& ns, bool secrets) {
-  std::string yaml = R"(apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: spaceport
-  namespace: NS
-rules:
-  - apiGroups: [spaceport.dev]
-    resources: [spacedeployments]
-    verbs: [get, list, watch]
-  - apiGroups: [spaceport.dev]
-    resources: [spacedeployments/status]
-    verbs: [get, update, patch]
-  - apiGroups: [""]
-    resources: [events]
-    verbs: [create, patch, get]
-  - apiGroups: [coordination.k8s.io]
-    resources: [leases]
-    verbs: [get, create, update]
-)";
-  if (secrets) yaml += "  - apiGroups: [\"\"]\n    resources: [secrets]\n    verbs: [get]\n";
-  yaml += R"(---
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata:
-  name: spaceport
-  namespace: NS
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: spaceport}
-subjects:
-  - kind: ServiceAccount
-    name: spaceport
-    namespace: NS
----
-apiVersion: v1
-kind: ServiceAccount
-metadata:
-  name: spaceport
-  namespace: NS
-)";
-  for (size_t at = yaml.find("NS"); at != std::string::npos; at = yaml.find("NS", at + ns.size()))
-    yaml.replace(at, 2, ns);
-  return yaml;
-}
+std::string Role(const std::string& ns, bool secrets) { return RbacYaml(ns, {.secrets = secrets}); }
 
-class KubeRbac : public KubeRunTest {
- protected:
-  // A kubeconfig with a bound token of the namespace's `spaceport` service account.
-  std::string ServiceAccountKubeconfig() {
-    support::CommandResult token = Kubectl({"create", "token", "spaceport", "--duration=1h"});
-    EXPECT_EQ(token.exit_code, 0) << token.output;
-    std::string value = token.output;
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
-    return api_->KubeconfigFor("sa-" + ns_, value);
-  }
-  void StartAsServiceAccount() {
-    StartControllerOn({"--kube", "--kubeconfig", ServiceAccountKubeconfig(), "--namespace", ns_,
-                       "--leader-elect", "--leader-election-namespace", ns_});
-  }
-};
+class KubeRbac : public KubeRunTest {};
 
 TEST_F(KubeRbac, TheDocumentedVerbsAreEnoughToConvergeWithLeaderElection) {
   ASSERT_TRUE(ApplyYaml(Role(ns_, /*secrets=*/true)));

@@ -38,7 +38,7 @@ Observation Full() {
   o.spaces["o/app"] = s;
   o.spaces["o/gone"] = SpaceObservation{};
   o.builds = {{"ghcr.io/o/app", "v1.1.0", "4242", "https://example.test/runs/4242", "in_progress"},
-              {"ghcr.io/o/app", "v1.0.9", "77", "", "failed"}};
+              {"ghcr.io/o/app", "v1.0.9", "77", "", "failed", "the Job failed: DeadlineExceeded"}};
   o.secret_fingerprints = {{"o/app/API_KEY", std::string(64, 'f')}};
   return o;
 }

@@ -21,6 +21,7 @@
 #include "plan/fingerprint.h"
 #include "plan/space_files.h"
 #include "plan/wrapper.h"
+#include "spec/default_values.h"
 #include "spec/types.h"
 
 namespace spaceport::plan::testing {
@@ -128,6 +129,14 @@ inline DeploymentMod WithGithubBuild() {
 inline DeploymentMod WithCommandBuild() {
   return [](spec::SpaceDeployment& d) {
     d.image.build.emplace().command = spec::CommandBuild{{"make", "image"}, {1800, "30m"}};
+  };
+}
+inline DeploymentMod WithKubernetesJobBuild() {
+  return [](spec::SpaceDeployment& d) {
+    spec::KubernetesJobBuild job = spec::DefaultKubernetesJobBuild();
+    job.context = "dir:///workspace";
+    job.args = spec::KanikoArgs(*job.context, job.dockerfile);
+    d.image.build.emplace().kubernetes_job = std::move(job);
   };
 }
 inline DeploymentMod WithPlatforms(std::vector<std::string> platforms) {
@@ -275,8 +284,9 @@ inline WorldMod ForgetFingerprint(std::string space_key) {
   return [=](observe::Observation& o) { o.secret_fingerprints.erase(space_key); };
 }
 inline WorldMod AddBuild(std::string version, std::string state, std::string id = "4242",
-                         std::string url = "https://github.com/o/app/actions/runs/4242") {
-  return [=](observe::Observation& o) { o.builds.push_back({kRepo, version, id, url, state}); };
+                         std::string url = "https://github.com/o/app/actions/runs/4242",
+                         std::string message = "") {
+  return [=](observe::Observation& o) { o.builds.push_back({kRepo, version, id, url, state, message}); };
 }
 
 // SpaceObservation edits, for EditSpace.

@@ -298,6 +298,35 @@ std::vector<PlanCase> Cases() {
             {"build of ghcr.io/o/app:v1.1.0 failed (https://github.com/o/app/actions/runs/4242)"
              "; Spaceport does not retry it: re-run the build or change the version"},
     });
+    auto job = Deployment({WithVersion("v1.1.0"), WithKubernetesJobBuild()});
+    cases.push_back({
+        .name = "a failed Job build stalls with the Job's reason and says to delete the Job",
+        .desired = {job},
+        .world = InSyncWorldAt(job, "v1.0.0",
+                               {AddBuild("v1.1.0", "failed", "default/spaceport-build-sp-1",
+                                         "kubectl -n default logs job/spaceport-build-sp-1",
+                                         "the Job failed: DeadlineExceeded: Job was active longer "
+                                         "than specified deadline")}),
+        .states = {"default/app Stalled BuildFailed"},
+        .actions = {},
+        .drift = {Image("v1.1.0") + " image.tag: v1.1.0 | <absent>"},
+        .notes = {"build of ghcr.io/o/app:v1.1.0 failed: the Job failed: DeadlineExceeded: Job was "
+                  "active longer than specified deadline (kubectl -n default logs "
+                  "job/spaceport-build-sp-1); Spaceport does not retry it: delete the Job to build "
+                  "again, or change the version"},
+    });
+    cases.push_back({
+        .name = "a missing main image with a Kubernetes Job build starts the Job backend",
+        .desired = {job},
+        .world = InSyncWorldAt(job, "v1.0.0"),
+        .states = {"default/app Progressing Building"},
+        .actions = {"1 BuildImage " + Image("v1.1.0"),
+                    "2 PublishWrapper " + Wrapper("v1.1.0") + " after 1",
+                    "3 CommitSpaceFiles o/app after 2", "4 AwaitRunning o/app after 3"},
+        .drift = kBuildChainDrift,
+        .params = {{"1.backend", "kubernetesJob"}},
+        .resolved = "v1.1.0",
+    });
     cases.push_back({
         .name = "a re-run build in flight is awaited even though an earlier run failed",
         .desired = {d},

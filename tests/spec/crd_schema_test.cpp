@@ -401,10 +401,25 @@ Json FullDocument(int which) {
     space.Set("secrets", ParseJson(R"({"API_KEY": {"fromEnv": "PARITY_KEY"}})"));
   } else if (which == 2) {  // the build token from the environment
     image.Find("build")->Find("githubActions")->Set("token", ParseJson(R"({"fromEnv": "GH"})"));
+  } else if (which == 3) {  // a Kubernetes Job with its own arguments and every other field
+    image.Set("build", ParseJson(R"({"kubernetesJob": {
+      "image": "gcr.io/kaniko-project/executor:v1.23.2",
+      "args": ["--context=git://github.com/acme/parity#refs/tags/{{ .Version }}",
+               "--destination={{ .Image }}", "--label=build={{ .BuildID }}"],
+      "dockerfile": "build/Dockerfile",
+      "serviceAccountName": "builder",
+      "resources": {"requests": {"cpu": "500m", "memory": "1Gi"},
+                    "limits": {"cpu": "2", "memory": "4Gi"}},
+      "activeDeadlineSeconds": 1800, "ttlSecondsAfterFinished": 600,
+      "pushSecret": "regcred", "namespace": "builds", "runAsUser": 1000}})"));
+  } else if (which == 4) {  // a Kubernetes Job with kaniko's default arguments from its context
+    image.Set("build", ParseJson(R"({"kubernetesJob": {
+      "context": "git://github.com/acme/parity#refs/tags/{{ .Version }}",
+      "dockerfile": "Dockerfile"}})"));
   }
   return doc;
 }
-constexpr int kFullDocuments = 3;
+constexpr int kFullDocuments = 5;
 
 // ---------------------------------------------------------------------------------------------
 // Walking a document and the schema together.
@@ -566,9 +581,10 @@ TEST(CrdParity, EveryObjectHasTheSameFieldsInTheLoaderAndInTheSchema) {
       EXPECT_THAT(CheckDocument(probe).pruned, ElementsAre(Join(at.field, kUnknownKey)));
     }
   }
-  // root, spec, image, policy, build, githubActions, token, secretKeyRef (x2), command, wrapper,
-  // spaces[0], secret sources, health, card: a walk that stops early cannot pass for complete.
-  EXPECT_GE(objects, 15);
+  // root, spec, image, policy, build, githubActions, token, secretKeyRef (x2), command,
+  // kubernetesJob, its resources, requests and limits, wrapper, spaces[0], secret sources,
+  // health, card: a walk that stops early cannot pass for complete.
+  EXPECT_GE(objects, 19);
 }
 
 // Maps of user-chosen names (additionalProperties) accept any new name in the loader too.
@@ -655,24 +671,39 @@ TEST(CrdParity, TheTestDocumentsReachEveryNodeOfTheSpecSchema) {
   }
   std::set<std::string> all;
   SchemaPaths(SchemaAt("spec"), "spec", &all);
-  // kubernetesJob is a field the loader knows only to refuse: no valid document holds it, so the
-  // walks above cannot reach it. KubernetesJobIsRefusedByBoth covers it instead.
-  EXPECT_EQ(all.erase("spec.image.build.kubernetesJob"), 1u);
   std::vector<std::string> missed;
   std::set_difference(all.begin(), all.end(), reached.begin(), reached.end(),
                       std::back_inserter(missed));
   EXPECT_THAT(missed, IsEmpty()) << "add them to FullDocument()";
 }
 
-TEST(CrdParity, KubernetesJobIsRefusedByBoth) {
-  for (const char* build : {R"({"kubernetesJob": {"image": "builder"}})",
-                            R"({"kubernetesJob": {}, "command": {"run": ["make"]}})"}) {
+// The third backend is a backend like the others: accepted by both, and exclusive with them.
+TEST(CrdParity, KubernetesJobIsABuildBackendBothAcceptAndNeitherTakesTwoBackends) {
+  for (int which : {3, 4}) {
+    const Json doc = FullDocument(which);
+    EXPECT_THAT(Errors(LoadJson(doc)), IsEmpty()) << which;
+    EXPECT_TRUE(CheckDocument(doc).ok()) << which;
+  }
+  for (const char* build : {R"({"kubernetesJob": {"context": "dir:///w"}, "command": {"run": ["make"]}})",
+                            R"({"githubActions": {"repository": "a/b", "workflow": "d.yml",
+                                "inputs": {"b": "{{ .BuildID }}"}}, "kubernetesJob": {"args": ["x"]}})"}) {
     Json doc = FullDocument(1);
     doc.Find("spec")->Find("image")->Set("build", ParseJson(build));
-    EXPECT_TRUE(HasErrorAt(LoadJson(doc), "spec.image.build.kubernetesJob")) << build;
+    EXPECT_FALSE(Errors(LoadJson(doc)).empty()) << build;
     EXPECT_FALSE(CheckDocument(doc).ok()) << build;
-    EXPECT_THAT(CheckDocument(doc).pruned, IsEmpty()) << "kept as written, then refused";
   }
+}
+
+// The loader's only kubernetesJob default that depends on other fields: without args, kaniko's
+// arguments are made from context and dockerfile (a rule no schema default can express; the
+// "exactly one of args and context" that makes it safe is in the samples below).
+TEST(CrdParity, WithoutArgsTheLoaderMakesKanikosArgumentsFromContextAndDockerfile) {
+  const LoadResult loaded = LoadJson(FullDocument(4));
+  ASSERT_THAT(Errors(loaded), IsEmpty()) << Render(loaded.diagnostics);
+  const KubernetesJobBuild& job = *loaded.deployments.at(0).image.build->kubernetes_job;
+  EXPECT_THAT(job.args, ElementsAre("--context=git://github.com/acme/parity#refs/tags/{{ .Version }}",
+                                    "--dockerfile=Dockerfile", "--destination={{ .Image }}"));
+  EXPECT_EQ(job.image, kDefaultKubernetesJobImage);
 }
 
 template <size_t N>
@@ -801,9 +832,14 @@ std::vector<Sample> Samples() {
       {1, "spec.image.policy.semver", R"("=>1.0.0")", kSemver},
       {1, "spec.image.policy.semver", R"("1.x ||")", kSemver},
       {1, "spec.image.policy", R"({})"},
-      // build: exactly one supported backend.
+      // build: exactly one backend.
       {0, "spec.image.build", R"({})"},
       {0, "spec.image.build.command", R"({"run": ["make"]})"},
+      {0, "spec.image.build.kubernetesJob", R"({"context": "dir:///workspace"})"},
+      {1, "spec.image.build", R"({"kubernetesJob": {"context": "dir:///workspace"}})"},
+      {1, "spec.image.build", R"({"kubernetesJob": {"args": ["--flag"]}})"},
+      {1, "spec.image.build", R"({"kubernetesJob": {}})"},
+      {1, "spec.image.build", R"({"kubernetesJob": {"image": "builder"}})"},
       // githubActions.repository: OWNER/REPO.
       {0, "spec.image.build.githubActions.repository", R"("a/b")"},
       {0, "spec.image.build.githubActions.repository", R"("Acme-1/my_repo.js")"},
@@ -876,6 +912,78 @@ std::vector<Sample> Samples() {
       {1, "spec.image.build.command.run[1]", R"("--id={{ .BuildID }}")"},
       {1, "spec.image.build.command.run[1]", R"("{{ .Images }}")"},
       {1, "spec.image.build.command.run", R"([])"},
+      // kubernetesJob: the builder image, its arguments or context, names, quantities, bounds.
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/kaniko-project/executor:v1.23.2")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("moby/buildkit:rootless")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("busybox")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("localhost:5000/kaniko:debug")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("127.0.0.1:5000/k/e@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("registry:5000/k:v1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("ghcr.io/a/b:V1_x")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("a_b.c/d")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("my-reg.example.com/a__b/c.d/e---f")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("Gcr.io/x")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/X")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x:")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x:-v1")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x:v1:v2")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x@sha256:abc")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x@SHA256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io//x")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("gcr.io/x/")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("a b")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("127.0.0.1:65536/x")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("-a/b")"},
+      {3, "spec.image.build.kubernetesJob.image", R"("a:5000")"},
+      {3, "spec.image.build.kubernetesJob.image", Quoted("gcr.io/x:" + Repeat("t", 128))},
+      {3, "spec.image.build.kubernetesJob.image", Quoted("gcr.io/x:" + Repeat("t", 129))},
+      {3, "spec.image.build.kubernetesJob.args", R"([])"},
+      {3, "spec.image.build.kubernetesJob.args[0]", R"("--build-arg=ID={{.BuildID}}")"},
+      {3, "spec.image.build.kubernetesJob.args[0]", R"("{{ .Tag }}")"},
+      {3, "spec.image.build.kubernetesJob.args[0]", R"("")"},
+      {3, "spec.image.build.kubernetesJob.context", R"("dir:///workspace")"},
+      {4, "spec.image.build.kubernetesJob.context", R"("")"},
+      {4, "spec.image.build.kubernetesJob.context", R"("git://x#{{ .Versoin }}")"},
+      {4, "spec.image.build.kubernetesJob.context", "null"},
+      {4, "spec.image.build.kubernetesJob.args", R"(["--context=dir:///w"])"},
+      {4, "spec.image.build.kubernetesJob.dockerfile", R"("docker/Dockerfile.prod")"},
+      {4, "spec.image.build.kubernetesJob.dockerfile", R"("{{ .Version }}.Dockerfile")"},
+      {4, "spec.image.build.kubernetesJob.dockerfile", R"("")"},
+      {3, "spec.image.build.kubernetesJob.serviceAccountName", R"("kaniko.builder")"},
+      {3, "spec.image.build.kubernetesJob.serviceAccountName", R"("Builder")"},
+      {3, "spec.image.build.kubernetesJob.serviceAccountName", R"("a_b")"},
+      {3, "spec.image.build.kubernetesJob.pushSecret", R"("regcred")"},
+      {3, "spec.image.build.kubernetesJob.pushSecret", R"("reg cred")"},
+      {3, "spec.image.build.kubernetesJob.namespace", R"("team-builds")"},
+      {3, "spec.image.build.kubernetesJob.namespace", R"("a.b")"},
+      {3, "spec.image.build.kubernetesJob.namespace", Quoted(Repeat("n", 64))},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("0.5")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"(".5")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("2.")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("1e3")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("1E")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("-1")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("m")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("1e")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("")"},
+      {3, "spec.image.build.kubernetesJob.resources.requests.cpu", R"("1 m")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("1.5Gi")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("128974848")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("1Ki")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("1ki")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("1GB")"},
+      {3, "spec.image.build.kubernetesJob.resources.limits.memory", R"("1e-3")"},
+      {3, "spec.image.build.kubernetesJob.resources", R"({})"},
+      {3, "spec.image.build.kubernetesJob.activeDeadlineSeconds", "1"},
+      {3, "spec.image.build.kubernetesJob.activeDeadlineSeconds", "0"},
+      {3, "spec.image.build.kubernetesJob.ttlSecondsAfterFinished", "0"},
+      {3, "spec.image.build.kubernetesJob.ttlSecondsAfterFinished", "-1"},
+      {3, "spec.image.build.kubernetesJob.ttlSecondsAfterFinished", "2147483647"},
+      {3, "spec.image.build.kubernetesJob.ttlSecondsAfterFinished", "2147483648"},
+      {3, "spec.image.build.kubernetesJob.runAsUser", "1"},
+      {3, "spec.image.build.kubernetesJob.runAsUser", "0"},
+      {3, "spec.image.build.kubernetesJob.runAsUser", "2147483648"},
       // Durations.
       {0, "spec.interval", R"("1h30m")"},
       {0, "spec.interval", R"("90s")"},
@@ -1037,6 +1145,21 @@ std::string Describe(const SpaceDeployment& d) {
     for (const std::string& arg : c.run) o << arg << " ";
     o << "|" << c.timeout.seconds << "s=" << c.timeout.text;
   }
+  if (d.image.build && d.image.build->kubernetes_job) {
+    const KubernetesJobBuild& k = *d.image.build->kubernetes_job;
+    const auto amounts = [&](const ResourceAmounts& a) {
+      o << a.cpu.value_or("-") << "," << a.memory.value_or("-") << ";";
+    };
+    o << "\njob:" << k.image << "|";
+    for (const std::string& arg : k.args) o << arg << " ";
+    o << "|" << k.context.value_or("-") << "|" << k.dockerfile << "|"
+      << k.service_account_name.value_or("-") << "|";
+    amounts(k.resources.requests);
+    amounts(k.resources.limits);
+    o << "|" << k.active_deadline_seconds << "|" << k.ttl_seconds_after_finished << "|"
+      << k.push_secret.value_or("-") << "|" << k.namespace_.value_or("-") << "|"
+      << (k.run_as_user ? std::to_string(*k.run_as_user) : "-");
+  }
   o << "\nwrapper:";
   for (const std::string& p : d.wrapper.platforms) o << p << ",";
   o << "|";
@@ -1089,6 +1212,12 @@ std::vector<Json> SparseDocuments() {
                            "build": {"command": {"run": ["make"]}}},
                  "wrapper": {"port": 8080},
                  "spaces": [{"id": "acme/sparse"}, {"id": "acme/sparse-2"}]}})"),
+      ParseJson(R"({"apiVersion": "spaceport.dev/v1alpha1", "kind": "SpaceDeployment",
+        "metadata": {"name": "sparse-job"},
+        "spec": {"image": {"repository": "ghcr.io/acme/sparse", "version": "v1",
+                           "build": {"kubernetesJob": {
+                             "context": "git://github.com/acme/sparse#refs/tags/{{ .Version }}"}}},
+                 "spaces": [{"id": "acme/sparse"}]}})"),
   };
 }
 

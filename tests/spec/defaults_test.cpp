@@ -92,6 +92,12 @@ TEST(Defaults, TheDocumentationTableStatesTheValuesOfDefaultsH) {
       {"spec.interval", std::string(kDefaultInterval)},
       {"spec.image.build.githubActions.ref", std::string(kDefaultGithubRef)},
       {"spec.image.build.command.timeout", std::string(kDefaultBuildTimeout)},
+      {"spec.image.build.kubernetesJob.image", std::string(kDefaultKubernetesJobImage)},
+      {"spec.image.build.kubernetesJob.dockerfile", std::string(kDefaultDockerfile)},
+      {"spec.image.build.kubernetesJob.activeDeadlineSeconds",
+       std::to_string(kDefaultJobActiveDeadlineSeconds)},
+      {"spec.image.build.kubernetesJob.ttlSecondsAfterFinished",
+       std::to_string(kDefaultJobTtlSecondsAfterFinished)},
       {"spec.spaces[].create", "false"},
       {"spec.spaces[].private", "false"},
       {"spec.spaces[].health.timeoutSeconds", std::to_string(kDefaultHealthTimeoutSeconds)},
@@ -127,9 +133,19 @@ spec:
     version: v1
     build: {command: {run: [make]}}
   spaces: [{id: o/other}]
+---
+apiVersion: spaceport.dev/v1alpha1
+kind: SpaceDeployment
+metadata: {name: job}
+spec:
+  image:
+    repository: ghcr.io/o/job
+    version: v1
+    build: {kubernetesJob: {context: "dir:///workspace"}}
+  spaces: [{id: o/job}]
 )",
                                 "d.yaml");
-  ASSERT_EQ(r.deployments.size(), 2u) << (r.diagnostics.empty() ? "" : r.diagnostics[0].ToString());
+  ASSERT_EQ(r.deployments.size(), 3u) << (r.diagnostics.empty() ? "" : r.diagnostics[0].ToString());
   const SpaceDeployment& d = r.deployments[0];
   std::string env = "{";
   for (const auto& [name, value] : d.wrapper.env) {
@@ -148,6 +164,13 @@ spec:
   EXPECT_EQ(doc.at("spec.image.build.githubActions.ref"), d.image.build->github_actions->ref);
   EXPECT_EQ(doc.at("spec.image.build.command.timeout"),
             r.deployments[1].image.build->command->timeout.text);
+  const KubernetesJobBuild& job = *r.deployments[2].image.build->kubernetes_job;
+  EXPECT_EQ(doc.at("spec.image.build.kubernetesJob.image"), job.image);
+  EXPECT_EQ(doc.at("spec.image.build.kubernetesJob.dockerfile"), job.dockerfile);
+  EXPECT_EQ(doc.at("spec.image.build.kubernetesJob.activeDeadlineSeconds"),
+            std::to_string(job.active_deadline_seconds));
+  EXPECT_EQ(doc.at("spec.image.build.kubernetesJob.ttlSecondsAfterFinished"),
+            std::to_string(job.ttl_seconds_after_finished));
   EXPECT_EQ(doc.at("spec.spaces[].create"), d.spaces[0].create ? "true" : "false");
   EXPECT_EQ(doc.at("spec.spaces[].private"), d.spaces[0].is_private ? "true" : "false");
   EXPECT_EQ(doc.at("spec.spaces[].health.timeoutSeconds"),

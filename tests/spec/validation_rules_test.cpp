@@ -213,16 +213,44 @@ const std::vector<RuleCase>& Cases() {
        {"t.yaml:8:14: spec.image.version: is too long for its wrapper tag: hf-amd64-VERSION would "
         "have 129 characters and tags allow 128"}},
       // --- spec.image.build --------------------------------------------------------------------
-      {"kubernetesJob is recognised but not supported",
+      {"a kubernetesJob needs a context for kaniko's default arguments, or args",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build: {kubernetesJob: {image: x}}\n",
-       {"t.yaml:9:13: spec.image.build.kubernetesJob: not supported yet; use githubActions or "
-        "command"}},
+       {"t.yaml:9:28: spec.image.build.kubernetesJob: missing required field \"context\" (the "
+        "build context for kaniko, e.g. \"git://github.com/OWNER/REPO#refs/tags/{{ .Version }}\"), "
+        "or \"args\" for another builder"}},
+      {"a kubernetesJob takes args or context, not both",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build: {kubernetesJob: {args: [a], context: \"dir:///w\"}}\n",
+       {"t.yaml:9:40: spec.image.build.kubernetesJob.context: set either args (the builder's whole "
+        "command line) or context (for kaniko's default arguments), not both; with args, pass "
+        "--context=... in them"}},
+      {"a kubernetesJob and a command are two backends",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build:\n      kubernetesJob: {context: \"dir:///w\"}\n"
+       "      command: {run: [make]}\n",
+       {"t.yaml:11:7: spec.image.build.command: set exactly one build backend, not both command "
+        "and kubernetesJob"}},
+      {"a kubernetesJob builder image is lower case but for its tag",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build: {kubernetesJob: {image: Gcr.io/x:V1, context: c}}\n",
+       {"t.yaml:9:36: spec.image.build.kubernetesJob.image: \"Gcr.io/x:V1\" must be lower case "
+        "(but for its tag)"}},
+      {"kubernetesJob resources are Kubernetes quantities",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build: {kubernetesJob: {context: c, resources: {limits: {memory: 1GB}}}}\n",
+       {"t.yaml:9:70: spec.image.build.kubernetesJob.resources.limits.memory: \"1GB\" is not a "
+        "Kubernetes quantity such as 500m, 2, 512Mi or 2Gi"}},
+      {"a kubernetesJob placeholder is checked in its context",
+       "    version: v1.0.0\n",
+       "    version: v1.0.0\n    build: {kubernetesJob: {context: \"git://h/r#{{ .version }}\"}}\n",
+       {"t.yaml:9:38: spec.image.build.kubernetesJob.context: unknown placeholder \"{{ .version }}\"; "
+        "did you mean \"{{ .Version }}\"?"}},
       {"a build with no backend is an error",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build: {}\n",
-       {"t.yaml:9:12: spec.image.build: missing a build backend: set githubActions or command "
-        "(or remove build if the image is built elsewhere)"}},
+       {"t.yaml:9:12: spec.image.build: missing a build backend: set githubActions, command or "
+        "kubernetesJob (or remove build if the image is built elsewhere)"}},
       {"two build backends are an error at the second",
        "    version: v1.0.0\n",
        "    version: v1.0.0\n    build:\n      command: {run: [make]}\n"

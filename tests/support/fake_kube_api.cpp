@@ -145,6 +145,11 @@ std::vector<std::string> FakeKubeApi::Paths(const std::string& prefix) const {
   return out;
 }
 
+void FakeKubeApi::SetLog(const std::string& pod_path, std::string text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  logs_[pod_path] = std::move(text);
+}
+
 void FakeKubeApi::Fail(const std::string& method, const std::string& path_prefix, int status,
                        const std::string& message, int times) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -246,6 +251,24 @@ http::Response FakeKubeApi::Handle(const std::string& method, const std::string&
   if (it == objects_.end())
     return StatusResponse(404, "NotFound", t.plural + " \"" + t.name + "\" not found");
   Json& stored = it->second;
+  if (method == "GET" && t.subresource == "log") {
+    auto log = logs_.find(t.Key());
+    if (log == logs_.end())
+      return StatusResponse(400, "BadRequest", "pod " + t.name + " does not have a host assigned");
+    std::string text = log->second;
+    for (const auto& [key, value] : http::ParseQuery(query)) {
+      if (key != "tailLines") continue;
+      size_t lines = std::stoul(value), begin = text.size();
+      if (begin > 0 && text[begin - 1] == '\n') --begin;
+      while (begin > 0 && (text[begin - 1] != '\n' || --lines > 0)) --begin;
+      text = text.substr(begin);
+    }
+    http::Response r;
+    r.status = 200;
+    r.headers.Add("Content-Type", "text/plain");
+    r.body = std::move(text);
+    return r;
+  }
   if (method == "GET") return JsonResponse(200, stored);
   if (method == "DELETE") {
     objects_.erase(it);

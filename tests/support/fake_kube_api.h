@@ -12,6 +12,9 @@
 //                                    status, the main resource all but status (generation +1 when
 //                                    spec changed)
 //   DELETE …/NAME                    200, or 404
+//   GET    /api/v1/…/pods/NAME/log   the text SetLog gave (its last tailLines lines when asked),
+//                                    400 when none was given (no node runs the pod), 404 without
+//                                    the pod
 // Every write bumps one global resourceVersion. Watches are not served (tests/kube uses the real
 // apiserver for those). Fail(method, path_prefix, status, message) makes matching requests answer
 // an error (e.g. 403 with the apiserver's Forbidden wording). Requests are recorded.
@@ -50,6 +53,8 @@ class FakeKubeApi final : public http::Transport {
   std::optional<Json> Object(const std::string& path) const;
   // Every stored path under `prefix`.
   std::vector<std::string> Paths(const std::string& prefix) const;
+  // What GET `pod_path`/log answers (text/plain), as a kubelet would serve the container's log.
+  void SetLog(const std::string& pod_path, std::string text);
 
   // From now on, requests with this method whose path starts with `path_prefix` answer `status`
   // with a metav1.Status carrying `message`; `times` < 0 means for ever.
@@ -77,6 +82,7 @@ class FakeKubeApi final : public http::Transport {
 
   mutable std::mutex mu_;
   std::map<std::string, Json> objects_;
+  std::map<std::string, std::string> logs_;  // by pod path
   std::vector<Failure> failures_;
   std::vector<Recorded> requests_;
   int64_t resource_version_ = 100;

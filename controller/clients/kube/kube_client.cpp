@@ -9,6 +9,8 @@ const Resource kEvents{"", "v1", "events", true, "Event"};
 const Resource kLeases{"coordination.k8s.io", "v1", "leases", true, "Lease"};
 const Resource kSecrets{"", "v1", "secrets", true, "Secret"};
 const Resource kNamespaces{"", "v1", "namespaces", false, "Namespace"};
+const Resource kJobs{"batch", "v1", "jobs", true, "Job"};
+const Resource kPods{"", "v1", "pods", true, "Pod"};
 
 std::string Resource::CollectionPath(const std::string& ns) const {
   std::string path = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
@@ -88,11 +90,12 @@ int64_t KubeClient::requests_sent() const { return client_->requests_sent(); }
 Result<http::Response> KubeClient::Send(std::string method, const std::string& path_and_query, std::string body,
                                         std::string content_type, std::chrono::milliseconds timeout,
                                         std::function<bool(std::string_view)> on_body,
-                                        std::shared_ptr<const std::atomic<bool>> cancel) {
+                                        std::shared_ptr<const std::atomic<bool>> cancel,
+                                        std::string accept) {
   http::Request request;
   request.method = std::move(method);
   request.url = config_.server + path_and_query;
-  request.headers.Add("Accept", "application/json");
+  request.headers.Add("Accept", std::move(accept));
   request.headers.Add("User-Agent", options_.user_agent);
   Result<std::string> bearer = config_.BearerToken();
   if (!bearer.ok()) return bearer.status();
@@ -111,6 +114,16 @@ Result<Json> KubeClient::Get(const std::string& path) {
   if (!r.ok()) return Status(r.status().code(), what + ": " + r.status().message());
   if (r->status != 200) return StatusFromKubeResponse(*r, what);
   return ParseObject(*r, what);
+}
+
+Result<std::string> KubeClient::GetText(const std::string& path_and_query, size_t max_bytes) {
+  const std::string what = "get " + path_and_query;
+  Result<http::Response> r =
+      Send("GET", path_and_query, "", "", options_.request_timeout, {}, nullptr, "text/plain, */*");
+  if (!r.ok()) return Status(r.status().code(), what + ": " + r.status().message());
+  if (r->status != 200) return StatusFromKubeResponse(*r, what);
+  if (r->body.size() > max_bytes) r->body.erase(0, r->body.size() - max_bytes);  // keep the end
+  return std::move(r->body);
 }
 
 Result<ListResult> KubeClient::List(const Resource& resource, const std::string& ns, const ListOptions& options) {

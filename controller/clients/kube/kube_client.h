@@ -66,6 +66,8 @@ extern const Resource kEvents;   // core v1 Events (what `kubectl describe` show
 extern const Resource kLeases;   // coordination.k8s.io/v1
 extern const Resource kSecrets;
 extern const Resource kNamespaces;
+extern const Resource kJobs;  // batch/v1 (the Job builder, act/build_kubernetes_job.h)
+extern const Resource kPods;
 
 struct ListOptions {
   std::string label_selector;
@@ -122,6 +124,9 @@ class KubeClient {
   const ClusterConfig& config() const { return config_; }
 
   Result<Json> Get(const std::string& path);
+  // GET of a plain-text answer, such as a Pod's log (…/pods/NAME/log?tailLines=20): the body
+  // as it came, or its last `max_bytes` when it is longer.
+  Result<std::string> GetText(const std::string& path_and_query, size_t max_bytes = 64 * 1024);
   Result<ListResult> List(const Resource& resource, const std::string& ns, const ListOptions& options);
   // Blocks while the watch streams; `on_event` runs on the calling thread for each event.
   // `status` (optional) receives the failure of kFailed.
@@ -141,7 +146,8 @@ class KubeClient {
   Result<http::Response> Send(std::string method, const std::string& path_and_query, std::string body,
                               std::string content_type, std::chrono::milliseconds timeout,
                               std::function<bool(std::string_view)> on_body = {},
-                              std::shared_ptr<const std::atomic<bool>> cancel = nullptr);
+                              std::shared_ptr<const std::atomic<bool>> cancel = nullptr,
+                              std::string accept = "application/json");
 
   ClusterConfig config_;
   std::unique_ptr<http::Transport> owned_transport_;
