@@ -32,12 +32,12 @@ bool MayExist(const hub::SpaceInfo& info, std::string_view path) {
 class SpaceReader {
  public:
   SpaceReader(hub::HubClient& hub, const SpaceFileCache& cache, SpaceSettingsCache* settings,
-              HubObservation& tally)
-      : hub_(hub), cache_(cache), settings_(settings), tally_(tally) {}
+              SpaceListCache* lists, std::optional<Clock::Duration> list_max_age, HubObservation& tally)
+      : hub_(hub), cache_(cache), settings_(settings), lists_(lists), list_max_age_(list_max_age), tally_(tally) {}
 
   // Observes one Space into `out`; on error `out` is incomplete and must not be used.
   Status Read(const spec::SpaceSpec& space, SpaceObservation& out) {
-    Result<hub::SpaceInfo> info = hub_.GetSpaceInfo(space.id, InfoExpand());
+    Result<hub::SpaceInfo> info = Info(space.id);
     if (!info.ok()) {
       if (info.status().code() != StatusCode::kNotFound) return info.status();
       out = SpaceObservation{};  // exists = false; there is nothing more to ask
@@ -124,9 +124,31 @@ class SpaceReader {
     return std::optional<std::string>(std::move((*file)->content));
   }
 
+  // The info document: from the owner's listing when there is a list cache and the Space is in a
+  // settled stage there; otherwise (no listing names it, or it is on its way: BUILDING,
+  // APP_STARTING, …, where each pass must see the newest stage) one info request.
+  Result<hub::SpaceInfo> Info(const std::string& id) {
+    if (lists_ != nullptr) {
+      Result<std::optional<hub::SpaceInfo>> listed =
+          lists_->Find(id, [this](const std::string& owner) { return hub_.ListSpaces(owner, InfoExpand()); },
+                       list_max_age_);
+      if (!listed.ok()) return listed.status();
+      if (*listed && (*listed)->runtime && IsSettledStage((*listed)->runtime->stage)) return **listed;
+    }
+    return hub_.GetSpaceInfo(id, InfoExpand());
+  }
+
+  static bool IsSettledStage(const std::string& stage) {
+    static const std::set<std::string> kSettled = {"RUNNING", "SLEEPING", "PAUSED", "STOPPED",
+                                                   "BUILD_ERROR", "RUNTIME_ERROR", "CONFIG_ERROR", "NO_APP_FILE"};
+    return kSettled.count(stage) > 0;
+  }
+
   hub::HubClient& hub_;
   const SpaceFileCache& cache_;
   SpaceSettingsCache* settings_;
+  SpaceListCache* lists_;
+  std::optional<Clock::Duration> list_max_age_;
   HubObservation& tally_;
 };
 
@@ -153,7 +175,7 @@ HubObservation ObserveSpaces(const std::vector<spec::SpaceDeployment>& desired,
                              Observation& observation) {
   HubObservation out;
   const SpaceFileCache cache(options.state_dir);
-  SpaceReader reader(hub, cache, options.settings_cache, out);
+  SpaceReader reader(hub, cache, options.settings_cache, options.list_cache, options.list_max_age, out);
   const int64_t before = hub.requests_sent();
   std::set<std::string> seen;  // a Space claimed twice is a spec error; observe it once anyway
   for (const spec::SpaceDeployment& d : desired) {

@@ -44,6 +44,7 @@
 #include "clients/hub/hub_config.h"
 #include "observe/observation.h"
 #include "observe/secret_source.h"
+#include "observe/space_list_cache.h"
 #include "observe/space_settings_cache.h"
 #include "spec/types.h"
 
@@ -57,6 +58,11 @@ struct HubObserverOptions {
   // Variables and secrets are taken from here when it says they may be reused
   // (observe/space_settings_cache.h); null = read every time.
   SpaceSettingsCache* settings_cache = nullptr;
+  // Each owner's Spaces are read with one list request and reused while fresh
+  // (observe/space_list_cache.h); null = one info request per Space.
+  SpaceListCache* list_cache = nullptr;
+  // The oldest listing this observation may use (the deployment's interval); nullopt: the cache's.
+  std::optional<Clock::Duration> list_max_age = std::nullopt;
 };
 
 struct SpaceProblem {

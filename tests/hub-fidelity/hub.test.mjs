@@ -19,6 +19,7 @@ import {
   fileExists,
   listCommits,
   listFiles,
+  listSpaces,
   pathsInfo,
   spaceInfo,
   uploadFile,
@@ -257,6 +258,29 @@ test("an injected 503 reaches the client as a HubApiError", async () => {
   await control("POST", "faults", { path_regex: "^/api/whoami-v2$", status: 503, count: 1 });
   await rejectsWithStatus(whoAmI(credentials), 503);
   assert.equal((await whoAmI(credentials)).name, "alice");  // the fault fired once only
+});
+
+test("listSpaces by owner pages through the Space list, private Spaces only for their owner", async () => {
+  await createRepo({ ...credentials, repo: { type: "space", name: "alice/fidelity-list-1" }, sdk: "docker" });
+  await createRepo({ ...credentials, repo: { type: "space", name: "alice/fidelity-list-2" }, sdk: "docker", private: true });
+  const mine = await collect(listSpaces({ ...credentials, search: { owner: "alice" }, additionalFields: ["sha", "runtime"] }));
+  const names = mine.map((s) => s.name).sort();
+  for (const name of ["alice/fidelity-demo", "alice/fidelity-list-1", "alice/fidelity-list-2"]) assert.ok(names.includes(name), names.join(","));
+  const listed = mine.find((s) => s.name === "alice/fidelity-list-1");
+  assert.match(listed.sha, /^[0-9a-f]{40}$/);
+  assert.ok(listed.runtime && typeof listed.runtime.stage === "string", JSON.stringify(listed));
+  assert.equal(mine.find((s) => s.name === "alice/fidelity-list-2").private, true);
+  // Anonymous: the private Space is not listed.
+  const anonymous = await collect(listSpaces({ hubUrl, search: { owner: "alice" } }));
+  assert.ok(anonymous.some((s) => s.name === "alice/fidelity-list-1"));
+  assert.ok(!anonymous.some((s) => s.name === "alice/fidelity-list-2"));
+  // Paging as the Hub does it: a Link rel="next" with an absolute URL, followed to the end.
+  const firstPage = await fetch(`${hubUrl}/api/spaces?author=alice&limit=1`, { headers: { Authorization: `Bearer ${accessToken}` } });
+  assert.equal(firstPage.status, 200);
+  assert.equal((await firstPage.json()).length, 1);
+  assert.match(firstPage.headers.get("link") ?? "", /^<https?:\/\/[^>]+cursor=1[^>]*>; rel="next"$/);
+  await deleteRepo({ ...credentials, repo: { type: "space", name: "alice/fidelity-list-1" } });
+  await deleteRepo({ ...credentials, repo: { type: "space", name: "alice/fidelity-list-2" } });
 });
 
 test("deleteRepo removes the Space; reads then fail with 404", async () => {

@@ -393,3 +393,53 @@ TEST(HubClientOverLoopback, RealHttpCarriesEveryCallShape) {
 
 }  // namespace
 }  // namespace spaceport::hub
+
+namespace spaceport::hub {
+namespace {
+
+class ListSpacesOnEmulator : public HubClientOnEmulator {
+ protected:
+  static hub_emulator::Options SmallPages() {
+    hub_emulator::Options o = EmulatorOptions();
+    o.page_size = 2;  // three pages for five Spaces
+    return o;
+  }
+  ListSpacesOnEmulator() : HubClientOnEmulator(SmallPages()) {}
+};
+
+TEST_F(ListSpacesOnEmulator, AllOfAnOwnersSpacesComeBackAcrossPagesWithShaAndRuntimeAndNoOneElses) {
+  auto alice = ClientFor(kAlice);
+  std::map<std::string, std::string> commits;
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = "acme/list-" + std::to_string(i);
+    commits[id] = CreateAndDeploy(*alice, id);
+  }
+  ASSERT_TRUE(alice->CreateSpace({.id = "alice/other"}).ok());
+  const int64_t before = alice->requests_sent();
+  auto listed = alice->ListSpaces("acme");
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  EXPECT_EQ(alice->requests_sent() - before, 3);  // pages of 2, 2 and 1
+  ASSERT_EQ(listed->size(), 5u);
+  for (const SpaceInfo& info : *listed) {
+    ASSERT_TRUE(commits.count(info.id)) << info.id;
+    EXPECT_EQ(info.sha.value_or(""), commits[info.id]);
+    ASSERT_TRUE(info.runtime.has_value()) << info.id;
+    EXPECT_FALSE(info.runtime->stage.empty());
+  }
+}
+
+TEST_F(ListSpacesOnEmulator, PrivateSpacesAreListedOnlyForTheirOwnersMembers) {
+  auto alice = ClientFor(kAlice);
+  ASSERT_TRUE(alice->CreateSpace({.id = "acme/secret", .is_private = true}).ok());
+  ASSERT_TRUE(alice->CreateSpace({.id = "acme/open"}).ok());
+  auto as_alice = alice->ListSpaces("acme");
+  auto as_bob = ClientFor(kBob)->ListSpaces("acme");
+  ASSERT_TRUE(as_alice.ok() && as_bob.ok());
+  EXPECT_EQ(as_alice->size(), 2u);
+  ASSERT_EQ(as_bob->size(), 1u);
+  EXPECT_EQ((*as_bob)[0].id, "acme/open");
+  EXPECT_EQ(alice->ListSpaces("acme/open").status().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace spaceport::hub

@@ -93,6 +93,11 @@ class HubClient {
   Result<SpaceInfo> GetSpaceInfo(std::string_view space_id,
                                  const std::vector<std::string>& expand = DefaultSpaceInfoExpand(),
                                  std::string_view revision = "");
+  // GET /api/spaces?author=OWNER&limit=500&expand=… following Link rel="next" (space_list.cpp):
+  // every Space of `owner` the token can see (private ones only for the owner's members), in one
+  // request per 500. The cheap way to observe a fleet: sha, runtime and cardData of each at once.
+  Result<std::vector<SpaceInfo>> ListSpaces(std::string_view owner,
+                                            const std::vector<std::string>& expand = DefaultSpaceInfoExpand());
   // GET /api/spaces/{id}/runtime.
   Result<SpaceRuntime> GetSpaceRuntime(std::string_view space_id);
   // GET /spaces/{id}/resolve/{revision}/{path}. nullopt when the file does not exist at that

@@ -95,30 +95,46 @@ Result<SpaceRuntime> ParseSpaceRuntime(std::string_view body) {
   return SpaceRuntimeFromJson(*doc);
 }
 
-Result<SpaceInfo> ParseSpaceInfo(std::string_view body) {
-  Result<Json> doc = ParseObject(body, "Space info");
-  if (!doc.ok()) return doc.status();
+SpaceInfo SpaceInfoFromJson(Json doc) {
   SpaceInfo info;
-  info.id = doc->GetString("id");
-  info.sha = OptString(*doc, "sha");
-  info.sdk = OptString(*doc, "sdk");
-  info.is_private = OptBool(*doc, "private");
-  info.last_modified = OptString(*doc, "lastModified");
-  info.subdomain = OptString(*doc, "subdomain");
-  info.host = OptString(*doc, "host");
-  if (const Json& rt = Member(*doc, "runtime"); rt.is_object()) {
+  info.id = doc.GetString("id");
+  info.sha = OptString(doc, "sha");
+  info.sdk = OptString(doc, "sdk");
+  info.is_private = OptBool(doc, "private");
+  info.last_modified = OptString(doc, "lastModified");
+  info.subdomain = OptString(doc, "subdomain");
+  info.host = OptString(doc, "host");
+  if (const Json& rt = Member(doc, "runtime"); rt.is_object()) {
     info.runtime = SpaceRuntimeFromJson(rt);
   }
-  if (const Json& card = Member(*doc, "cardData"); card.is_object()) info.card_data = card;
-  if (const Json& siblings = Member(*doc, "siblings"); siblings.is_array()) {
+  if (const Json& card = Member(doc, "cardData"); card.is_object()) info.card_data = card;
+  if (const Json& siblings = Member(doc, "siblings"); siblings.is_array()) {
     info.siblings.emplace();
     for (size_t i = 0; i < siblings.size(); ++i) {
       auto path = OptString(siblings.At(i), "rfilename");
       if (path) info.siblings->push_back(SpaceSibling{*path, OptInt(siblings.At(i), "size")});
     }
   }
-  info.raw = *std::move(doc);
+  info.raw = std::move(doc);
   return info;
+}
+
+Result<SpaceInfo> ParseSpaceInfo(std::string_view body) {
+  Result<Json> doc = ParseObject(body, "Space info");
+  if (!doc.ok()) return doc.status();
+  return SpaceInfoFromJson(*std::move(doc));
+}
+
+Result<std::vector<SpaceInfo>> ParseSpaceList(std::string_view body) {
+  Result<Json> doc = Json::Parse(body);
+  if (!doc.ok() || !doc->is_array()) return InvalidArgument("Space list: the answer is not a JSON array");
+  std::vector<SpaceInfo> out;
+  out.reserve(doc->size());
+  for (size_t i = 0; i < doc->size(); ++i) {
+    if (!doc->At(i).is_object()) return InvalidArgument("Space list: an entry is not a JSON object");
+    out.push_back(SpaceInfoFromJson(std::move(doc->At(i))));
+  }
+  return out;
 }
 
 Result<SpaceVariables> ParseSpaceVariables(std::string_view body) {

@@ -20,7 +20,10 @@ namespace spaceport::hub {
 Result<Identity> ParseIdentity(std::string_view body);
 SpaceRuntime SpaceRuntimeFromJson(const Json& object);
 Result<SpaceRuntime> ParseSpaceRuntime(std::string_view body);
+SpaceInfo SpaceInfoFromJson(Json object);
 Result<SpaceInfo> ParseSpaceInfo(std::string_view body);
+// GET /api/spaces: a JSON array of Space info objects.
+Result<std::vector<SpaceInfo>> ParseSpaceList(std::string_view body);
 Result<SpaceVariables> ParseSpaceVariables(std::string_view body);
 Result<SpaceSecrets> ParseSpaceSecrets(std::string_view body);
 

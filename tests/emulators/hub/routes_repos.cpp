@@ -5,6 +5,7 @@
 #include "base/base64.h"
 #include "emulators/hub/front_matter.h"
 #include "emulators/hub/hardware.h"
+#include "emulators/hub/paging.h"
 #include "emulators/hub/repo_info.h"
 #include "emulators/hub/responses.h"
 #include "emulators/hub/routes.h"
@@ -136,15 +137,29 @@ http::Response ListSpacesRoute(HubState& state, const Call& call) {
   const std::optional<std::string> author = call.request.QueryValue("author");
   const std::optional<std::string> search = call.request.QueryValue("search");
   const Principal* who = call.caller.principal;
-  Json out = Json::Array();
+  std::vector<const Repo*> listed;
   for (const auto& [key, repo] : state.repos) {
     if (repo.id.type != RepoType::kSpace) continue;
     if (repo.is_private && !(who && who->IsMember(repo.id.ns))) continue;
     if (author && repo.id.ns != *author) continue;
     if (search && repo.id.Full().find(*search) == std::string::npos) continue;
-    out.Push(RepoInfoJson(state, repo, repo.head(), std::get<ExpandList>(expand), false));
+    listed.push_back(&repo);
   }
-  return JsonResponse(200, out);
+  // Paged like the Hub: `limit` entries (at most 1,000) and a Link rel="next" while more follow.
+  size_t limit = state.options.page_size;  // the emulator's page size caps a page, as the Hub caps `limit`
+  if (const std::optional<std::string> l = call.request.QueryValue("limit")) {
+    const long long n = std::strtoll(l->c_str(), nullptr, 10);
+    if (n < 1 || l->find_first_not_of("0123456789") != std::string::npos)
+      return BadRequest("limit must be a positive integer");
+    limit = std::min<size_t>({static_cast<size_t>(n), 1000, state.options.page_size});
+  }
+  const Page page = Paginate(listed.size(), limit, call, state.base_url);
+  Json out = Json::Array();
+  for (size_t i = page.begin; i < page.end; ++i)
+    out.Push(RepoInfoJson(state, *listed[i], listed[i]->head(), std::get<ExpandList>(expand), false));
+  http::Response response = JsonResponse(200, out);
+  AddNextLink(response, page);
+  return response;
 }
 
 http::Response RepoSettingsRoute(HubState& state, const Call& call) {
