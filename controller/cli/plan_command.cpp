@@ -1,4 +1,4 @@
-// `spaceport plan PATH... [-o text|markdown|json] [--observation FILE]`: what would change.
+// `spaceport plan PATH... [-o text|markdown|json|html] [--observation FILE]`: what would change.
 //
 // Loads the desired state, reads an Observation, plans, and prints the plan (including the invalid
 // documents) on stdout in the chosen format; diagnostics go to stderr. Valid deployments are
@@ -62,6 +62,7 @@ Result<observe::Observation> ReadObservation(const std::string& path) {
 std::string Render(const plan::Plan& plan, const std::string& format) {
   if (format == "json") return report::RenderJson(plan);
   if (format == "markdown") return report::RenderMarkdown(plan);
+  if (format == "html") return report::RenderHtml(plan);
   return report::RenderText(plan);
 }
 
@@ -112,8 +113,8 @@ Command AddPlanCommand(CLI::App& root) {
                   "Files or directories (searched recursively for *.yaml and *.yml)")
       ->required()
       ->type_name("");
-  app->add_option("-o,--output", options->output, "Output format: text, markdown or json")
-      ->check(CLI::IsMember({"text", "markdown", "json"}))
+  app->add_option("-o,--output", options->output, "Output format: text, markdown, json or html (one self-contained page)")
+      ->check(CLI::IsMember({"text", "markdown", "json", "html"}))
       ->type_name("FORMAT")
       ->capture_default_str();
   app->add_option("--observation", options->observation_file,
@@ -132,7 +133,8 @@ Command AddPlanCommand(CLI::App& root) {
                   "  spaceport plan examples/ --observation examples/observation.json\n"
                   "  spaceport plan deploy/ --config spaceport.yaml --save-observation seen.json\n"
                   "  spaceport plan deploy/ --observation seen.json -o markdown > comment.md\n"
-                  "  spaceport plan deploy/ --observation seen.json -o json | jq .summary\n\n"
+                  "  spaceport plan deploy/ --observation seen.json -o json | jq .summary\n"
+                  "  spaceport plan deploy/ --observation seen.json -o html > drift.html\n\n"
                   "The plan goes to stdout (invalid documents included), diagnostics to stderr.\n"
                   "Valid deployments are planned even when others are invalid (exit 2 then).\n\n") +
               kExitCodesHelp);

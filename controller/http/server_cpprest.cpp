@@ -5,6 +5,7 @@
 // as continuations and never blocks except inside the user's handler.
 #include <arpa/inet.h>
 #include <cpprest/http_listener.h>
+#include <cpprest/producerconsumerstream.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -12,6 +13,7 @@
 #include "http/ascii.h"
 #include "http/free_port.h"
 #include "http/http.h"
+#include "http/response_stream.h"
 
 namespace spaceport::http {
 namespace {
@@ -30,7 +32,67 @@ struct Shared {
   std::condition_variable idle;
   int handlers_running = 0;
   bool stopped = false;
+  std::vector<std::weak_ptr<ResponseStream>> streams;  // open streamed responses, closed by Stop
 };
+
+using ByteBuffer = concurrency::streams::producer_consumer_buffer<uint8_t>;
+
+// A streamed response: the listener reads the body from a producer/consumer buffer, sending each
+// piece as a chunk as soon as it is flushed. Its reply task ends with an error when the client
+// has gone (the next chunk cannot be written): then the stream is detached. A client that does
+// not read lets bytes pile up in the buffer; past the stream's limit the stream is closed.
+void ReplyStreamed(const std::shared_ptr<Shared>& shared, wh::http_request& req, wh::http_response& out,
+                   const std::string& content_type, const std::shared_ptr<ResponseStream>& stream) {
+  auto buffer = std::make_shared<ByteBuffer>();
+  out.set_body(concurrency::streams::istream(*buffer), content_type);
+  out.headers().set_content_type(content_type);
+  {
+    std::lock_guard<std::mutex> lock(shared->mu);
+    if (shared->stopped) {
+      stream->Close();
+    } else {
+      std::erase_if(shared->streams, [](const std::weak_ptr<ResponseStream>& s) { return s.expired(); });
+      shared->streams.push_back(stream);
+    }
+  }
+  const size_t limit = stream->max_pending_bytes();
+  ResponseStream::Sink sink;
+  sink.write = [buffer, limit](std::string_view bytes) {
+    try {
+      if (static_cast<size_t>(buffer->in_avail()) + bytes.size() > limit) return false;
+      // In-memory: putn and sync complete at once; sync wakes the listener's pending read.
+      buffer->putn_nocopy(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()).get();
+      buffer->sync().get();
+      return true;
+    } catch (...) {
+      return false;
+    }
+  };
+  sink.finish = [buffer] {
+    try {
+      buffer->close(std::ios_base::out).wait();
+    } catch (...) {
+    }
+  };
+  try {
+    std::weak_ptr<ResponseStream> weak = stream;
+    req.reply(out).then([weak, buffer](pplx::task<void> sent) {
+      try {
+        sent.get();
+      } catch (...) {
+      }
+      if (auto s = weak.lock()) s->Detach();  // ended (client gone, or finished): no more writes
+      try {
+        buffer->close().wait();
+      } catch (...) {
+      }
+    });
+  } catch (...) {
+    stream->Detach();
+    return;
+  }
+  stream->Attach(std::move(sink));
+}
 
 Response PlainText(int status, std::string body) {
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body)};
@@ -46,7 +108,7 @@ Response TooLarge() {
 
 // Sends the reply without waiting for it; a failure (client gone, listener closed) is observed
 // and dropped, as pplx terminates the process on unobserved task exceptions.
-void Reply(wh::http_request& req, const Response& response) {
+void Reply(wh::http_request& req, const Response& response, const std::shared_ptr<Shared>& shared = nullptr) {
   wh::http_response out(static_cast<wh::status_code>(response.status));
   std::optional<std::string> content_type;
   for (const auto& [name, value] : response.headers.items()) {
@@ -60,7 +122,14 @@ void Reply(wh::http_request& req, const Response& response) {
     out.headers().add(name, value);
   }
   const bool head = EqualsIgnoreCase(req.method(), wh::methods::HEAD);
-  if (head && !response.body.empty()) {
+  if (response.stream && shared) {
+    if (!head) {
+      ReplyStreamed(shared, req, out, content_type.value_or("application/octet-stream"), response.stream);
+      return;
+    }
+    response.stream->Close();  // HEAD: the headers only
+    if (content_type) out.headers().set_content_type(*content_type);
+  } else if (head && !response.body.empty()) {
     // The listener knows nothing of HEAD: it writes Content-Length bytes from the body stream.
     // An empty stream under the real length makes it send the headers, find the stream ended
     // and close the connection, which is a valid HEAD response; "Connection: close" tells the
@@ -156,7 +225,7 @@ void Dispatch(const std::shared_ptr<Shared>& shared, wh::http_request req) {
         incoming.query = req.relative_uri().query();
         for (const auto& [name, value] : req.headers()) incoming.headers.Add(name, value);
         incoming.body = std::move(reader->data);
-        Reply(req, Invoke(*shared, incoming));
+        Reply(req, Invoke(*shared, incoming), shared);
       } catch (...) {
         Reply(req, PlainText(500, "internal error\n"));
       }
@@ -183,10 +252,15 @@ class CpprestServer final : public Server {
     std::lock_guard<std::mutex> once(stop_mu_);
     if (closed_) return;
     closed_ = true;
+    std::vector<std::weak_ptr<ResponseStream>> streams;
     {
       std::lock_guard<std::mutex> lock(shared_->mu);
       shared_->stopped = true;
+      streams.swap(shared_->streams);
     }
+    // Streamed responses end normally (their clients see the body end, not a reset).
+    for (const auto& weak : streams)
+      if (auto stream = weak.lock()) stream->Close();
     try {
       listener_->close().wait();
     } catch (...) {

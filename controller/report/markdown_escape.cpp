@@ -59,7 +59,7 @@ std::string CodeSpan(std::string_view value, Cell where) {
   return pad ? fence + " " + body + " " + fence : fence + body + fence;
 }
 
-std::string HtmlText(std::string_view text) {
+std::string HtmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -68,10 +68,15 @@ std::string HtmlText(std::string_view text) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\n': out.push_back(' '); break;
       default: out.push_back(c);
     }
   }
+  return out;
+}
+
+std::string HtmlText(std::string_view text) {
+  std::string out = HtmlEscape(text);
+  std::replace(out.begin(), out.end(), '\n', ' ');
   return out;
 }
 

@@ -9,7 +9,9 @@
 //   cells pass Cell::kTable. Newlines become spaces, as a code span would render them anyway; an
 //   empty value becomes *empty*, since an empty code span does not exist.
 // - HtmlText: text inside raw HTML (<summary>), where Markdown escapes do not apply: & < > " become
-//   entities.
+//   entities, and newlines spaces.
+// - HtmlEscape: the same with newlines kept, for HTML documents (the `plan -o html` report): safe
+//   in element content and in double-quoted attribute values.
 // - CodeFence: the fence for a fenced block holding `body`: three backticks, or more when the
 //   body itself contains a run of three or more.
 //
@@ -26,6 +28,7 @@ enum class Cell { kInline, kTable };
 std::string MarkdownText(std::string_view text);
 std::string CodeSpan(std::string_view value, Cell where = Cell::kInline);
 std::string HtmlText(std::string_view text);
+std::string HtmlEscape(std::string_view text);
 std::string CodeFence(std::string_view body);
 
 }  // namespace spaceport::report

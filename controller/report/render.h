@@ -9,6 +9,7 @@
 //   - RenderMarkdown: for a pull-request comment: a summary table, a drift table and an action list
 //     per deployment, invalid documents folded into <details>. Every value is escaped, so a `|`,
 //     a backtick or a `<` in a spec cannot break the table or inject markup.
+//   - RenderHtml: the drift view as one static HTML page, for an email or a CI artefact.
 //   - RenderJson: the stable machine format documented in docs/plan-json.md
 //     (apiVersion spaceport.dev/v1alpha1, kind Plan), pretty-printed with a 2-space indent.
 // Secret values never reach a Plan (the planner sees fingerprints only), so no renderer can print
@@ -46,5 +47,8 @@ std::string RenderMarkdown(const plan::Plan& plan);
 // The JSON value behind RenderJson, for callers that embed a plan in a larger document.
 Json PlanToJson(const plan::Plan& plan);
 std::string RenderJson(const plan::Plan& plan);  // PlanToJson(plan).Dump(2) + "\n"
+// The drift view as one self-contained HTML page (the console's stylesheet inlined, no script,
+// a Content-Security-Policy allowing only that stylesheet): render_html.cpp.
+std::string RenderHtml(const plan::Plan& plan);
 
 }  // namespace spaceport::report

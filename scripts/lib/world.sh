@@ -176,3 +176,36 @@ http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Receiver).serve_forever(
     sleep 0.1
   done
 }
+
+# The world of examples/, as scripts/demo and the console's browser tests (tests/console) use it:
+#   world_seed_examples            the images examples/ name, pushed to $REGISTRY
+#   world_create_example_spaces    their four Spaces on $HUB (token hf_demo, started with
+#                                  world_start_hub --token hf_demo:your-username:acme)
+#   world_deploy_status_page_once  status-page (driftPolicy: warn never deploys) applied once by
+#                                  hand with driftPolicy correct, as before it was put under watch;
+#                                  needs the config written and its token exported
+EXAMPLE_SPACES=(your-username/grok2api-space your-username/grok2api-staging acme/notes acme/status)
+
+world_seed_examples() {
+  world_seed_image gdtiti/grok2api-api v1.0.0
+  world_seed_image acme/notes-app v2.1.1
+  world_seed_image acme/notes-app v3.0.0      # outside notes-app's range >=2.0.0 <3.0.0: never picked
+  world_seed_image acme/status-page 1.4.2
+}
+
+world_create_example_spaces() {
+  local space
+  for space in "${EXAMPLE_SPACES[@]}"; do world_create_space hf_demo "$space"; done
+}
+
+# world_deploy_status_page_once CONFIG LOG
+world_deploy_status_page_once() {
+  python3 - examples/tools.yaml "$WORLD/status-page" <<'PY'
+import os, re, sys
+docs = open(sys.argv[1]).read().split("\n---\n")
+doc = next(d for d in docs if re.search(r"^  name: status-page$", d, re.M))
+os.makedirs(sys.argv[2])
+open(os.path.join(sys.argv[2], "status-page.yaml"), "w").write(doc.replace("driftPolicy: warn", "driftPolicy: correct"))
+PY
+  "$SPACEPORT" apply "$WORLD/status-page" --config "$1" 2> "$2" | tail -n 1 || { cat "$2" >&2; return 1; }
+}
