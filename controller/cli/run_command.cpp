@@ -9,8 +9,10 @@
 
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -21,6 +23,8 @@
 #include "http/http.h"
 #include "report/notifier.h"
 #include "runtime/controller.h"
+#include "runtime/console_api.h"
+#include "runtime/console_service.h"
 #include "runtime/http_api.h"
 #include "runtime/kube_mode.h"
 #include "runtime/source.h"
@@ -53,6 +57,10 @@ struct RunOptions {
   std::string lease_duration = "15s";
   std::string renew_deadline = "10s";
   std::string retry_period = "2s";
+  std::string hub_list_interval = "1m";
+  std::string trigger_secret_env = "SPACEPORT_TRIGGER_SECRET";
+  std::string api_token_env = "SPACEPORT_API_TOKEN";
+  std::string api_basic_auth_file;
 };
 
 // "750ms", "5s", "1m30s", "2h": milliseconds, or nullopt.
@@ -82,6 +90,13 @@ int RunController(const RunOptions& o) {
                    {"--git-poll-interval", &o.git_poll_interval}, {"--leader-election-lease-duration", &o.lease_duration},
                    {"--leader-election-renew-deadline", &o.renew_deadline},
                    {"--leader-election-retry-period", &o.retry_period}};
+  std::optional<std::chrono::milliseconds> hub_list_interval =
+      o.hub_list_interval == "0" ? std::optional<std::chrono::milliseconds>(0) : ParseFlagDuration(o.hub_list_interval);
+  if (!hub_list_interval) {
+    std::cerr << "spaceport run: --hub-list-interval: \"" << o.hub_list_interval
+              << "\" is not a duration (e.g. 30s, 1m; 0 turns lists off)\n";
+    return kExitError;
+  }
   for (Parsed& d : durations) {
     auto v = ParseFlagDuration(*d.text);
     if (!v || v->count() <= 0) {
@@ -142,6 +157,28 @@ int RunController(const RunOptions& o) {
     sources.push_back(std::move(*source));
   }
 
+  // The ops console and API (docs/console.md): optional auth, and the "Reconcile now" secret.
+  runtime::ApiAuth auth;
+  if (const char* v = std::getenv(o.api_token_env.c_str())) auth.bearer_token = v;
+  if (!o.api_basic_auth_file.empty()) {
+    std::ifstream in(o.api_basic_auth_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    auto users = in ? runtime::ParseBasicAuthFile(text.str())
+                    : Result<std::vector<std::pair<std::string, std::string>>>(
+                          NotFound("cannot read " + o.api_basic_auth_file));
+    if (!users.ok()) {
+      std::cerr << "spaceport run: --api-basic-auth-file: " << users.status().message() << '\n';
+      return kExitError;
+    }
+    auth.basic_users = std::move(*users);
+  }
+  runtime::ConsoleOptions console_options;
+  if (const char* v = std::getenv(o.trigger_secret_env.c_str())) console_options.trigger_secret = v;
+  console_options.auth = auth.Describe();
+  console_options.version = SPACEPORT_VERSION;
+  std::unique_ptr<runtime::ConsoleService> console;
+
   runtime::WebhookSecrets secrets;
   if (const char* v = std::getenv(o.github_secret_env.c_str())) secrets.github = v;
   if (const char* v = std::getenv(o.hub_secret_env.c_str())) secrets.hub = v;
@@ -176,9 +213,16 @@ int RunController(const RunOptions& o) {
   options.progress_poll = durations[2].value;
   options.settings_refresh_every = o.settings_refresh > 0 ? o.settings_refresh : (secrets.hub.empty() ? 1 : 6);
   options.once = o.once;
+  options.hub_list_max_age = *hub_list_interval;
   options.log = [&log](const std::string& line) { log(line); };
+  options.on_reconciled = [&console](const spec::SpaceDeployment& d, const runtime::ReconcileOutcome& out,
+                                     Clock::TimePoint next) {
+    if (console) console->OnReconciled(d, out, next);
+  };
   if (kube) kube->Configure(options, *world);
   runtime::Controller controller(*world, std::move(sources), options, RealClock::Instance(), notifier.get());
+  console = std::make_unique<runtime::ConsoleService>(controller, *world, console_options, RealClock::Instance());
+  console->Start();
 
   // Signals: handled on this thread by polling a flag, so nothing unsafe runs in the handler.
   struct sigaction action {};
@@ -203,13 +247,13 @@ int RunController(const RunOptions& o) {
     http::Server::Options server_options;
     server_options.address = colon == 0 ? "0.0.0.0" : o.listen.substr(0, colon);
     server_options.port = port;
-    auto started = http::StartServer(server_options, runtime::MakeApiHandler(controller, secrets));
+    auto started = http::StartServer(server_options, runtime::Secured(runtime::MakeApiHandler(controller, secrets, console.get()), auth));
     if (!started.ok()) {
       std::cerr << "spaceport run: --listen " << o.listen << ": " << started.status().message() << '\n';
       return kExitError;
     }
     server = std::move(*started);
-    log("listening on " + server->base_url() + " (/healthz /readyz /metrics /api/v1/drift /api/v1/status" +
+    log("listening on " + server->base_url() + " (console " + server->base_url() + "/, /healthz /readyz /metrics /api/v1/drift /api/v1/status" +
         std::string(secrets.github.empty() ? "" : " /hooks/github") +
         std::string(secrets.hub.empty() ? "" : " /hooks/hub") + ")");
   }
@@ -339,6 +383,19 @@ Command AddRunCommand(CLI::App& root) {
                   "while it is unset)")
       ->type_name("NAME")
       ->capture_default_str();
+  app->add_option("--trigger-secret-env", o->trigger_secret_env,
+                  "Environment variable holding the secret the console's \"Reconcile now\" needs (the "
+                  "action is off while it is unset)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  app->add_option("--api-token-env", o->api_token_env,
+                  "Environment variable holding a bearer token the console and API then require "
+                  "(probes and webhooks stay open)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  app->add_option("--api-basic-auth-file", o->api_basic_auth_file,
+                  "USER:PASSWORD lines; the console and API then require basic auth (or the token)")
+      ->type_name("FILE");
   app->add_option("--hub-webhook-secret-env", o->hub_secret_env,
                   "Environment variable holding the Hub webhook secret (/hooks/hub is off while "
                   "it is unset)")
@@ -347,6 +404,11 @@ Command AddRunCommand(CLI::App& root) {
   app->add_option("--hub-settings-refresh", o->settings_refresh,
                   "Read Space variables/secrets every Nth pass (default: 6 with Hub webhooks, else 1)")
       ->type_name("N");
+  app->add_option("--hub-list-interval", o->hub_list_interval,
+                  "Reuse each owner's Space list this long (one request per owner instead of one per "
+                  "Space); 0 reads every Space on its own")
+      ->type_name("DURATION")
+      ->capture_default_str();
   app->add_flag("--once", o->once, "Exit after every deployment was reconciled once");
   const char* kKube = "Kubernetes mode (docs/kubernetes.md)";
   app->add_flag("--kube", o->kube,

@@ -85,10 +85,16 @@ struct Request {
   std::shared_ptr<const std::atomic<bool>> cancel{};
 };
 
+class ResponseStream;  // http/response_stream.h
+
 struct Response {
   int status = 0;
   Headers headers;
   std::string body;
+  // Server responses only: a body written over time (server-sent events). When set, the Server
+  // sends the status and headers at once and then what the stream's owner writes, until it
+  // closes the stream or the client leaves; `body` is ignored. Transports never set it.
+  std::shared_ptr<ResponseStream> stream{};
 };
 
 // Parsed absolute URL. Resolve() handles relative references (RFC 3986 §5), as registries send
@@ -197,7 +203,9 @@ std::string Redact(std::string_view header_name, std::string_view value);
 Headers Redacted(const Headers& headers);
 
 // A minimal HTTP/1.1 server on 127.0.0.1 (or another address): for /healthz, /metrics, webhook
-// receivers and the test emulators. Handlers run on a pool thread and must not block for long.
+// receivers, the ops console and the test emulators. Handlers run on a pool thread and must not
+// block for long. A streamed response (Response::stream) holds a connection but no thread; Stop()
+// ends every open stream before it closes the listener.
 // The response is sent as given: status, headers (Content-Type verbatim; Content-Length is
 // computed from the body), body. A HEAD response carries the body's Content-Length, no body,
 // and closes the connection (cpprestsdk's listener cannot otherwise omit the body).

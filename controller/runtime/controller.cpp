@@ -40,7 +40,11 @@ Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> source
       file_store_(world.state_dir),
       store_(options_.status_backend != nullptr ? options_.status_backend : &file_store_),
       settings_cache_(options_.settings_refresh_every),
-      reconciler_(world, ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_}, clock) {
+      list_cache_(clock, options_.hub_list_max_age),
+      reconciler_(world,
+                  ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_,
+                                    options_.hub_list_max_age.count() > 0 ? &list_cache_ : nullptr},
+                  clock) {
   DeclareMetrics();
 }
 
@@ -264,7 +268,10 @@ Status Controller::LoadSnapshot(bool initial) {
   ReportInvalidSpecs();
   if (!initial && !changed.empty())
     Log("desired state " + revision_ + ": " + std::to_string(changed.size()) + " deployment(s) changed");
-  if (initial && deployments_.empty()) first_pass_done_ = true;
+  if (initial && deployments_.empty()) {
+    first_pass_done_ = true;
+    if (options_.once) Stop();  // --once with nothing to reconcile is done at once
+  }
   return Status::Ok();
 }
 
@@ -328,24 +335,28 @@ void Controller::ReconcileKey(const std::string& key) {
   Log(key + ": " + out.result + " in " + std::to_string(static_cast<int>(seconds * 1000)) + " ms, " +
       (ready ? "Ready=" + ready->status + " " + ready->reason + ": " + ready->message : "no condition"));
 
+  Clock::Duration next_in{};
   switch (out.requeue) {
     case Requeue::kBackoff: {
       const auto delay = queue_.AddRateLimited(key);
+      next_in = delay;
       Log(key + ": retry in " + std::to_string(delay.count()) + " ms");
       break;
     }
     case Requeue::kAfterPoll:
       queue_.Forget(key);
       queue_.AddAfter(key, options_.progress_poll);
+      next_in = options_.progress_poll;
       break;
     case Requeue::kAfterInterval: {
       queue_.Forget(key);
       Clock::Duration interval = std::chrono::seconds(deployment->interval.seconds);
       if (interval.count() <= 0) interval = options_.default_interval;
-      queue_.AddAfterInterval(key, interval);
+      next_in = queue_.AddAfterInterval(key, interval);
       break;
     }
   }
+  if (options_.on_reconciled) options_.on_reconciled(*deployment, out, clock_.Now() + next_in);
   if (all_done && !first_pass_done_.exchange(true)) {
     Log("first pass done: every deployment was reconciled once");
     if (options_.once) Stop();
@@ -464,6 +475,7 @@ int Controller::EnqueueImage(const std::string& repository) {
 
 int Controller::EnqueueSpace(const std::string& space, bool settings_changed) {
   if (settings_changed) settings_cache_.Invalidate(space);
+  list_cache_.Invalidate(space);  // a Hub webhook: whatever changed, the next pass lists again
   std::vector<std::string> keys;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -516,6 +528,14 @@ std::vector<DeploymentStatus> Controller::Statuses() const {
   std::vector<DeploymentStatus> out;
   for (const auto& [key, s] : statuses_)
     if (deployments_.count(key)) out.push_back(s);
+  return out;
+}
+
+std::vector<spec::SpaceDeployment> Controller::Deployments() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::vector<spec::SpaceDeployment> out;
+  out.reserve(deployments_.size());
+  for (const auto& [key, d] : deployments_) out.push_back(d);
   return out;
 }
 

@@ -55,6 +55,9 @@ struct ControllerOptions {
   Clock::Duration shutdown_timeout = std::chrono::seconds(25);
   Clock::Duration default_interval = std::chrono::minutes(10);  // when spec.interval is 0
   int settings_refresh_every = 1;  // SpaceSettingsCache; 6 when Hub webhooks are configured
+  // How long an owner's Space list is reused (observe/space_list_cache.h); 0 = no lists, one
+  // info request per Space and pass.
+  Clock::Duration hub_list_max_age = std::chrono::minutes(1);
   bool once = false;               // stop after every deployment was reconciled once
   std::function<void(const std::string&)> log;  // one line per event; never a secret
   // Kubernetes mode (runtime/kube_status_store.h): statuses go to the status subresource instead
@@ -64,6 +67,11 @@ struct ControllerOptions {
   std::function<void(const std::string& key, const std::string& type, const std::string& reason,
                      const std::string& message)>
       record_event;
+  // Called by the worker after each pass, once its status is stored and the key requeued, with
+  // when the key is due again: the ops console's journal and live events (runtime/console_service.h).
+  std::function<void(const spec::SpaceDeployment& deployment, const ReconcileOutcome& outcome,
+                     Clock::TimePoint next_reconcile)>
+      on_reconciled;
 };
 
 class Controller {
@@ -100,6 +108,8 @@ class Controller {
   // The drift as of each deployment's last pass, in the `spaceport plan -o json` form.
   plan::Plan CurrentPlan() const;
   std::vector<DeploymentStatus> Statuses() const;
+  // The valid deployments of the current desired state, by key (the ops console's fleet).
+  std::vector<spec::SpaceDeployment> Deployments() const;
   std::string Revision() const;
   // Prometheus text of every metric (refreshes the gauges read at scrape time).
   std::string RenderMetrics();
@@ -129,6 +139,7 @@ class Controller {
   StatusBackend* store_;  // file_store_, or options_.status_backend
   observe::SpaceSettingsCache settings_cache_;
   observe::ManifestCache manifest_cache_;
+  observe::SpaceListCache list_cache_;
   report::MetricRegistry metrics_;
   Reconciler reconciler_;
 

@@ -2,6 +2,7 @@
 
 #include "base/json.h"
 #include "report/render.h"
+#include "runtime/console_api.h"
 #include "runtime/webhooks.h"
 
 namespace spaceport::runtime {
@@ -97,8 +98,8 @@ http::Response HubHook(Controller& c, const std::string& secret, const http::Ser
 
 }  // namespace
 
-http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secrets) {
-  return [&controller, secrets](const http::Server::IncomingRequest& req) -> http::Response {
+http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secrets, ConsoleService* console) {
+  return [&controller, secrets, console](const http::Server::IncomingRequest& req) -> http::Response {
     struct Route {
       const char* path;
       const char* method;
@@ -110,6 +111,8 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
     const Route* route = nullptr;
     for (const Route& r : kRoutes)
       if (req.path == r.path) route = &r;
+    if (route == nullptr && console != nullptr)
+      if (std::optional<http::Response> answer = HandleConsole(*console, req)) return std::move(*answer);
     if (route == nullptr) return Message(404, "error", "no such endpoint");
     const bool head = req.method == "HEAD" && std::string(route->method) == "GET";
     if (req.method != route->method && !head) {

@@ -11,6 +11,7 @@
 //   GET  /api/v1/status        every deployment's status (docs/status.md) as one JSON document
 //   POST /hooks/github         GitHub push and package webhooks (runtime/webhooks.h)
 //   POST /hooks/hub            Hugging Face Hub webhooks
+//   GET  /, /console/…, /api/v1/console|fleet|timeline|events|deployments/…   the ops console
 // Anything else is 404; a known path with another method is 405 with an Allow header. Request
 // bodies are capped by the server (1 MiB, 413 beyond). Handlers never block on the network: a
 // webhook only enqueues work or wakes a source's fetch.
@@ -21,6 +22,7 @@
 #include <string>
 
 #include "http/http.h"
+#include "runtime/console_service.h"
 #include "runtime/controller.h"
 
 namespace spaceport::runtime {
@@ -30,6 +32,9 @@ struct WebhookSecrets {
   std::string hub;     // "" = /hooks/hub is off (404)
 };
 
-http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secrets);
+// With a ConsoleService, the ops console's page and JSON routes are served too
+// (runtime/console_api.h); wrap the handler in Secured() for the security headers and auth.
+http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secrets,
+                                     ConsoleService* console = nullptr);
 
 }  // namespace spaceport::runtime

@@ -70,6 +70,7 @@ void KubeMode::Configure(ControllerOptions& options, World& world) {
   world.check_secret = [secrets](const std::string& ns, const spec::SecretKeyRef& ref) {
     return secrets->Check(ns, ref);
   };
+  world.kube = client_.get();  // build.kubernetesJob runs its Jobs through this client
 }
 
 }  // namespace spaceport::runtime

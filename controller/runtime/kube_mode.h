@@ -50,7 +50,7 @@ class KubeMode {
   // The SpaceDeployment source; the KubeMode keeps a pointer for status and events (the source
   // must outlive neither; the controller that owns it is destroyed before this).
   std::unique_ptr<Source> TakeSource();
-  // Status subresource, Events, Secrets.
+  // Status subresource, Events, Secrets, and the client for build.kubernetesJob (world.kube).
   void Configure(ControllerOptions& options, World& world);
   // nullptr without --leader-elect.
   kube::LeaderElector* elector() { return elector_.get(); }

@@ -61,6 +61,22 @@ std::string SpecHash(const spec::SpaceDeployment& d) {
       for (const std::string& arg : cmd->run) Field(out, "build.run", arg);
       Field(out, "build.timeout", std::to_string(cmd->timeout.seconds));
     }
+    if (const auto& job = d.image.build->kubernetes_job) {
+      Field(out, "build.job.image", job->image);
+      for (const std::string& arg : job->args) Field(out, "build.job.arg", arg);
+      Field(out, "build.job.context", job->context.value_or("\x01"));
+      Field(out, "build.job.dockerfile", job->dockerfile);
+      Field(out, "build.job.serviceAccount", job->service_account_name.value_or("\x01"));
+      Field(out, "build.job.requests.cpu", job->resources.requests.cpu.value_or("\x01"));
+      Field(out, "build.job.requests.memory", job->resources.requests.memory.value_or("\x01"));
+      Field(out, "build.job.limits.cpu", job->resources.limits.cpu.value_or("\x01"));
+      Field(out, "build.job.limits.memory", job->resources.limits.memory.value_or("\x01"));
+      Field(out, "build.job.deadline", std::to_string(job->active_deadline_seconds));
+      Field(out, "build.job.ttl", std::to_string(job->ttl_seconds_after_finished));
+      Field(out, "build.job.pushSecret", job->push_secret.value_or("\x01"));
+      Field(out, "build.job.namespace", job->namespace_.value_or("\x01"));
+      Field(out, "build.job.runAsUser", job->run_as_user ? std::to_string(*job->run_as_user) : "\x01");
+    }
   }
   for (const std::string& p : d.wrapper.platforms) Field(out, "wrapper.platform", p);
   for (const auto& [k, v] : d.wrapper.env) Field(out, "wrapper.env." + k, v);
@@ -161,6 +177,12 @@ std::vector<spec::SecretKeyRef> SecretKeyRefsOf(const spec::SpaceDeployment& d) 
       for (const auto& [key, source] : *s.secrets)
         if (source.secret_key_ref) refs.push_back(*source.secret_key_ref);
   return refs;
+}
+
+// A deployment is never observed from a listing older than its interval.
+std::optional<Clock::Duration> ListMaxAge(const spec::SpaceDeployment& d) {
+  if (d.interval.seconds <= 0) return std::nullopt;
+  return std::chrono::seconds(d.interval.seconds);
 }
 
 bool IsDeployAction(plan::ActionKind kind) {
@@ -268,7 +290,8 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
 
   // 3. Observe what this deployment names.
   const std::vector<spec::SpaceDeployment> one{deployment};
-  WorldObservation seen = ObserveDeployments(world_, one, p.observation, {options_.settings_cache, options_.manifest_cache});
+  WorldObservation seen = ObserveDeployments(world_, one, p.observation, {options_.settings_cache, options_.manifest_cache, options_.list_cache,
+                                                         ListMaxAge(deployment)});
   p.out.hub_requests = seen.hub_requests;
   p.out.registry_requests = seen.registry_requests;
 
@@ -315,6 +338,10 @@ ReconcileOutcome Reconciler::Reconcile(const spec::SpaceDeployment& deployment,
   deps.follow = false;
   if (options_.log) deps.progress = options_.log;
   p.execution = act::Executor(std::move(deps)).Run(p.plan, one);
+  p.out.actions = p.execution.outcomes;
+  if (options_.list_cache != nullptr)
+    for (const act::ActionOutcome& o : p.execution.outcomes)
+      if (o.wrote && !o.skipped && o.target.find(':') == std::string::npos) options_.list_cache->Invalidate(o.target);
   if (options_.settings_cache != nullptr)
     for (const act::ActionOutcome& o : p.execution.outcomes)
       if ((o.kind == plan::ActionKind::kSetVariables || o.kind == plan::ActionKind::kSetSecrets ||

@@ -30,10 +30,12 @@
 #include <string>
 #include <vector>
 
+#include "act/executor.h"
 #include "base/clock.h"
 #include "report/notifier.h"
 #include "runtime/deployment_status.h"
 #include "observe/manifest_cache.h"
+#include "observe/space_list_cache.h"
 #include "observe/space_settings_cache.h"
 #include "runtime/world.h"
 #include "spec/types.h"
@@ -55,6 +57,9 @@ struct ReconcileOutcome {
   bool build_started = false;  // this pass started a build (a BuildStarted Event)
   int64_t hub_requests = 0;
   int64_t registry_requests = 0;
+  // What each action of this pass did (done, failed, pending, skipped; the log tail of a Space
+  // that failed), for the ops console's reconcile history (runtime/console_journal.h).
+  std::vector<act::ActionOutcome> actions;
 };
 
 struct ReconcilerOptions {
@@ -65,6 +70,9 @@ struct ReconcilerOptions {
   observe::SpaceSettingsCache* settings_cache = nullptr;
   // Manifests and configs by digest (observe/manifest_cache.h), when set.
   observe::ManifestCache* manifest_cache = nullptr;
+  // Owners' Space lists (observe/space_list_cache.h), when set; a Space this pass wrote to is
+  // invalidated so the next pass sees the write.
+  observe::SpaceListCache* list_cache = nullptr;
 };
 
 class Reconciler {

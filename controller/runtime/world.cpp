@@ -6,6 +6,7 @@
 
 #include "act/build_command.h"
 #include "act/build_github.h"
+#include "act/build_kubernetes_job.h"
 #include "act/builds_in_flight.h"
 #include "base/clock.h"
 #include "observe/hub_observer.h"
@@ -88,11 +89,24 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
 
 namespace {
 
-// A GitHub client and builder for each githubActions build that names its own token.
+// The Job builder (one for every kubernetesJob build, over the Kubernetes mode's client), and a
+// GitHub client and builder for each githubActions build that names its own token.
 void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment>& desired,
                            std::ostream& err) {
   std::lock_guard<std::mutex> lock(world.builders_mu);
   for (const spec::SpaceDeployment& d : desired) {
+    if (d.image.build && d.image.build->kubernetes_job) {
+      const std::string key(act::kKubernetesJobBackend);
+      if (world.kube == nullptr) {
+        err << "spaceport: " << d.Key() << ": " << act::kKubernetesJobNeedsKube
+            << "; its builds cannot run here\n";
+      } else if (!world.builders.count(key)) {
+        world.builder_store.push_back(
+            std::make_unique<act::KubernetesJobBuilder>(*world.kube, RealClock::Instance()));
+        world.builders[key] = world.builder_store.back().get();
+      }
+      continue;
+    }
     if (!d.image.build || !d.image.build->github_actions || !d.image.build->github_actions->token)
       continue;
     const std::string key = act::BuilderKey(*d.image.build);
@@ -144,10 +158,12 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
   for (const observe::RepositoryProblem& p : images.problems)
     out.problems.push_back({p.repository, p.reason, p.status.message()});
   std::ostringstream build_errors;
-  if (act::ObserveBuilds(desired, BuildersOf(world), observation, build_errors) > 0) {
-    std::istringstream lines(build_errors.str());
-    for (std::string line; std::getline(lines, line);)
-      if (!line.empty()) out.problems.push_back({"builds", "BuildError", WithoutPrefix(line)});
+  act::BuildLookupProblems builds;
+  act::ObserveBuilds(desired, BuildersOf(world), observation, build_errors, &builds);
+  for (const Status& failure : builds.failures) {
+    // A role without the verb (get jobs) stalls like a Secret it may not read; the rest retries.
+    const bool forbidden = failure.code() == StatusCode::kPermissionDenied;
+    out.problems.push_back({"builds", forbidden ? "Forbidden" : "BuildError", failure.message()});
   }
   observe::HubObserverOptions options;
   options.state_dir = world.state_dir;
@@ -155,11 +171,14 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
   options.env = world.env;
   options.secret_key = world.secret_key;
   options.settings_cache = caches.settings;
+  options.list_cache = caches.lists;
+  options.list_max_age = caches.list_max_age;
   observe::HubObservation spaces = observe::ObserveSpaces(desired, *world.hub, options, observation);
   out.hub_requests = spaces.requests;
   for (const observe::SpaceProblem& p : spaces.problems)
     out.problems.push_back({"Space " + p.space, p.reason, p.status.message()});
   out.notes = spaces.notes;
+  out.notes.insert(out.notes.end(), builds.notes.begin(), builds.notes.end());
   std::istringstream lines(builder_notes.str());
   for (std::string line; std::getline(lines, line);)
     if (!line.empty()) out.notes.push_back(WithoutPrefix(line));

@@ -20,11 +20,13 @@
 #include "clients/github/github_client.h"
 #include "clients/hub/host_budget.h"
 #include "clients/hub/hub_client.h"
+#include "clients/kube/kube_client.h"
 #include "clients/oci/registries.h"
 #include "http/http.h"
 #include "observe/observation.h"
 #include "observe/secret_source.h"
 #include "observe/manifest_cache.h"
+#include "observe/space_list_cache.h"
 #include "observe/space_settings_cache.h"
 #include "runtime/controller_config.h"
 #include "spec/types.h"
@@ -50,6 +52,9 @@ struct World {
   // Kubernetes mode: why a secretKeyRef cannot be read ("Secret ns/name not found", "... has no
   // key k", Forbidden); OK when it can. Null outside Kubernetes.
   std::function<Status(const std::string& ns, const spec::SecretKeyRef& ref)> check_secret;
+  // Kubernetes mode: the apiserver client (owned by runtime::KubeMode), for build.kubernetesJob;
+  // null otherwise, and such builds then stall (act::kKubernetesJobNeedsKube).
+  kube::KubeClient* kube = nullptr;
 };
 
 // Loads the config (`config_file`, else $SPACEPORT_CONFIG, else the defaults), prepares the state
@@ -80,6 +85,8 @@ struct WorldObservation {
 struct ObserveCaches {
   observe::SpaceSettingsCache* settings = nullptr;  // Space settings reused between passes
   observe::ManifestCache* manifests = nullptr;      // manifests and configs by digest
+  observe::SpaceListCache* lists = nullptr;         // owners' Space lists reused between passes
+  std::optional<Clock::Duration> list_max_age;      // at most this old (the deployment's interval)
 };
 
 WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
