@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "clients/hub/host_budget.h"
 #include "clients/hub/hub_config.h"
@@ -63,7 +64,7 @@ struct ConfigLoad {
   bool ok() const { return diagnostics.empty(); }
 };
 
-using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+using spaceport::EnvLookup;  // base/env.h
 
 // Parses `text` as if read from `file`. `env` resolves passwordFromEnv.
 ConfigLoad ParseControllerConfig(const std::string& text, const std::string& file,

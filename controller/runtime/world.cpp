@@ -18,20 +18,14 @@
 namespace spaceport::runtime {
 namespace {
 
-std::optional<std::string> Getenv(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (v == nullptr) return std::nullopt;
-  return std::string(v);
-}
-
 }  // namespace
 
 std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
                                  const std::string& state_dir) {
   auto world = std::make_unique<World>();
-  world->env = Getenv;
+  world->env = ProcessEnvironment();
   std::string file = config_file;
-  if (file.empty()) file = Getenv(std::string(kConfigEnv)).value_or("");
+  if (file.empty()) file = world->env(std::string(kConfigEnv)).value_or("");
   ConfigLoad load = file.empty() ? DefaultControllerConfig(world->env)
                                           : LoadControllerConfig(file, world->env);
   if (!load.ok()) {
@@ -69,7 +63,7 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   // Actions needs a token (GITHUB_TOKEN, GITHUB_API_URL for Enterprise).
   world->builder_store.push_back(std::make_unique<act::CommandBuilder>(world->state_dir, clock));
   world->builders[std::string(act::kCommandBackend)] = world->builder_store.back().get();
-  if (Getenv("GITHUB_TOKEN") || Getenv("GITHUB_API_URL")) {
+  if (world->env("GITHUB_TOKEN") || world->env("GITHUB_API_URL")) {
     auto gh_config = github::ConfigFromEnvironment(world->env);
     if (!gh_config.ok()) {
       err << "spaceport: GitHub: " << gh_config.status().message() << '\n';

@@ -16,14 +16,6 @@ std::string Trimmed(std::string_view s) {
 
 }  // namespace
 
-EnvLookup ProcessEnvironment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 Status GithubConfig::Validate() const {
   Result<http::Url> url = http::Url::Parse(api_url);
   if (!url.ok()) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace spaceport::github {
@@ -26,8 +27,8 @@ inline constexpr std::string_view kApiUrlEnv = "GITHUB_API_URL";
 inline constexpr std::string_view kTokenEnv = "GITHUB_TOKEN";
 
 // Reads one environment variable; injected so tests never touch the process environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-EnvLookup ProcessEnvironment();
+using spaceport::EnvLookup;          // base/env.h
+using spaceport::ProcessEnvironment;
 
 struct GithubToken {
   std::string value;   // never printed

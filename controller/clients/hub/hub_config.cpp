@@ -51,14 +51,6 @@ Result<std::optional<HubToken>> TokenFromFile(const std::string& path) {
 
 }  // namespace
 
-EnvLookup ProcessEnvironment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 Status HubConfig::Validate() const {
   Result<http::Url> url = http::Url::Parse(endpoint);
   if (!url.ok()) return InvalidArgument("Hub endpoint: " + url.status().message());

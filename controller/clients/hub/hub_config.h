@@ -24,6 +24,7 @@
 #include <string>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/status.h"
 
 namespace spaceport::hub {
@@ -31,8 +32,8 @@ namespace spaceport::hub {
 inline constexpr std::string_view kDefaultEndpoint = "https://huggingface.co";
 
 // Reads one environment variable; injected so tests never touch the process environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-EnvLookup ProcessEnvironment();
+using spaceport::EnvLookup;          // base/env.h
+using spaceport::ProcessEnvironment;
 
 struct HubToken {
   std::string value;   // never printed

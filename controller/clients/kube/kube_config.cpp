@@ -30,12 +30,6 @@ struct TokenFileCache {
 
 namespace {
 
-std::optional<std::string> ProcessEnvironment(const std::string& name) {
-  const char* v = std::getenv(name.c_str());
-  if (v == nullptr) return std::nullopt;
-  return std::string(v);
-}
-
 std::optional<std::string> NonEmptyEnv(const EnvLookup& env, const std::string& name) {
   std::optional<std::string> v = env(name);
   if (!v || v->empty()) return std::nullopt;
@@ -460,7 +454,7 @@ Result<std::string> ClusterConfig::BearerToken() const {
 }
 
 Result<ClusterConfig> LoadClusterConfig(const ConfigOptions& options) {
-  const EnvLookup env = options.env ? options.env : EnvLookup(ProcessEnvironment);
+  const EnvLookup env = options.env ? options.env : ProcessEnvironment();
   Result<ClusterConfig> config = Locate(options, env);
   if (!config.ok()) return config.status();
   config->clock = options.clock;

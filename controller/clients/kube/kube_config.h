@@ -37,6 +37,7 @@
 #include <string>
 
 #include "base/clock.h"
+#include "base/env.h"
 #include "base/status.h"
 #include "http/http.h"
 
@@ -73,7 +74,7 @@ struct ClusterConfig {
 };
 
 // Reads one environment variable; injected so tests never touch the process environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
+using spaceport::EnvLookup;  // base/env.h
 
 struct ConfigOptions {
   std::string kubeconfig;  // the --kubeconfig flag; "" when not given

@@ -64,14 +64,6 @@ Result<std::optional<Credentials>> FromAuthEntry(const Json& entry, std::string_
 
 }  // namespace
 
-EnvLookup ProcessEnvironment() {
-  return [](const std::string& name) -> std::optional<std::string> {
-    const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return std::nullopt;
-    return std::string(v);
-  };
-}
-
 std::string EnvPrefixForHost(std::string_view host) {
   std::string out = "SPACEPORT_REGISTRY_";
   for (char c : host) {

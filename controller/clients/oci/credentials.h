@@ -21,14 +21,15 @@
 #include <string>
 #include <string_view>
 
+#include "base/env.h"
 #include "base/status.h"
 #include "clients/oci/registry_config.h"
 
 namespace spaceport::oci {
 
 // Reads one environment variable; injected so tests never touch the process environment.
-using EnvLookup = std::function<std::optional<std::string>(const std::string& name)>;
-EnvLookup ProcessEnvironment();
+using spaceport::EnvLookup;          // base/env.h
+using spaceport::ProcessEnvironment;
 
 // "SPACEPORT_REGISTRY_GHCR_IO"
 std::string EnvPrefixForHost(std::string_view host);

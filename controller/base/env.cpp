@@ -1,0 +1,15 @@
+#include "base/env.h"
+
+#include <cstdlib>
+
+namespace spaceport {
+
+EnvLookup ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+}  // namespace spaceport
