@@ -1,22 +1,33 @@
 #!/usr/bin/env bash
-# The ops console in a real browser: Debian's headless Chromium driven by puppeteer-core (npm),
-# against the demo world — a real registry with the images examples/ name, the Hub emulator with
-# their Spaces, and `spaceport run` (started and restarted by the test itself).
+# The ops console in real browsers: Debian's headless Chromium (CDP) and Firefox ESR (WebDriver
+# BiDi), both driven by puppeteer-core (npm), one after the other against one demo world — a real
+# registry with the images examples/ name, the Hub emulator with their Spaces, and `spaceport run`
+# (started and restarted by the test itself, once per browser).
 #
 #   tests/console/run.sh BUILD_DIR            # ctest runs it as the test `console`
-#   SPACEPORT_CONSOLE_BENCH=1000 tests/console/run.sh build   # also: time to first render with N deployments
+#   CONSOLE_BROWSERS=firefox tests/console/run.sh build       # one browser only (chromium, firefox)
+#   SPACEPORT_CONSOLE_BENCH=1000 tests/console/run.sh build   # also: time to first render with N deployments (Chromium)
 #
 # Builds nothing. Installs puppeteer-core with `npm ci` when node_modules is missing. Fails (never
-# skips) when chromium, node or npm is missing: scripts/setup installs them. Screenshots go to
-# BUILD_DIR/console-screenshots. Everything started is stopped by PID when this script exits.
+# skips) when chromium, firefox-esr, node or npm is missing: scripts/setup installs them. Screenshots
+# go to BUILD_DIR/console-screenshots (Firefox's end in -firefox.png). Everything started is stopped
+# by PID when this script exits.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="$(cd "${1:?usage: tests/console/run.sh BUILD_DIR}" && pwd)"
 fail() { echo "console: $*" >&2; exit 1; }
 
+browsers=${CONSOLE_BROWSERS:-chromium firefox}
 chromium_bin=${CHROMIUM_BIN:-/usr/bin/chromium}
-[ -x "$chromium_bin" ] || fail "$chromium_bin is missing: the browser tests need Debian's chromium (run scripts/setup)"
+firefox_bin=${FIREFOX_BIN:-/usr/bin/firefox-esr}
+for browser in $browsers; do
+  case "$browser" in
+    chromium) [ -x "$chromium_bin" ] || fail "$chromium_bin is missing: the browser tests need Debian's chromium (run scripts/setup)" ;;
+    firefox) [ -x "$firefox_bin" ] || fail "$firefox_bin is missing: the browser tests need Debian's firefox-esr (run scripts/setup)" ;;
+    *) fail "CONSOLE_BROWSERS: unknown browser $browser (chromium, firefox)" ;;
+  esac
+done
 for tool in node npm; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool is missing: the browser tests need Node.js 20+ and npm (run scripts/setup)"
 done
@@ -45,6 +56,8 @@ export GROK_API_KEY=console-grok-api-key
 export SPACEPORT_HUB_WEBHOOK_SECRET=console-hub-hook
 export SPACEPORT_TRIGGER_SECRET=console-trigger-secret
 world_deploy_status_page_once "$WORLD/spaceport.yaml" "$WORLD/apply.log" > /dev/null
+# Each browser's controller starts from this state (the tests restore it before each browser).
+cp -a "$WORLD/state" "$WORLD/state.initial"
 
 # The desired state: examples/ and one deployment whose annotation and variable carry markup.
 mkdir -p "$WORLD/desired"
@@ -69,6 +82,8 @@ spec:
 YAML
 
 export SPACEPORT="$build/controller/spaceport" HUB_EMULATOR HUB REGISTRY WORLD CHROMIUM_BIN="$chromium_bin"
+export FIREFOX_BIN="$firefox_bin" CONSOLE_BROWSERS="$browsers"
+export CONSOLE_STATE="$WORLD/state" CONSOLE_STATE_INITIAL="$WORLD/state.initial"
 export CONSOLE_DESIRED="$WORLD/desired" CONSOLE_CONFIG="$WORLD/spaceport.yaml"
 export CONSOLE_SCREENSHOTS="$build/console-screenshots"
 export CONSOLE_PORT="$(world_free_port)"
