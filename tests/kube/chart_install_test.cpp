@@ -44,12 +44,7 @@ std::string Trim(std::string s) {
   return s;
 }
 
-// The last line of a program's output (what it printed after its warnings).
-std::string LastLine(const std::string& output) {
-  const std::string s = Trim(output);
-  const size_t nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
+using support::LastLine;
 
 class ChartInstall : public ::testing::Test {
  protected:

@@ -12,11 +12,7 @@
 namespace spaceport::kube_e2e {
 namespace {
 
-std::string LastLine(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-  const size_t nl = s.rfind('\n');
-  return nl == std::string::npos ? s : s.substr(nl + 1);
-}
+using support::LastLine;
 
 class ChartRbac : public KubeRunTest {
  protected:
@@ -44,9 +40,7 @@ TEST_F(ChartRbac, TheChartsServiceAccountTokenConvergesADeploymentAndCannotReadU
             "watch.namespaces={" + ns_ + "}", "--set", "serviceAccount.name=spaceport-chart", "--wait=false"});
   ASSERT_EQ(installed.exit_code, 0) << installed.output;
 
-  support::CommandResult token = Kubectl({"create", "token", "spaceport-chart", "--duration=1h"});
-  ASSERT_EQ(token.exit_code, 0) << token.output;
-  const std::string kubeconfig = api_->KubeconfigFor("chart-" + ns_, LastLine(token.output));
+  const std::string kubeconfig = ServiceAccountKubeconfig("spaceport-chart");
 
   ASSERT_TRUE(ApplyYaml(SecretYaml()));
   ASSERT_TRUE(ApplyYaml(KubeDeployment()));

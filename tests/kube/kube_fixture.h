@@ -144,13 +144,12 @@ class KubeRunTest : public e2e::RunTest {
     StartControllerOn(KubeFlags(extra));
   }
 
-  // A kubeconfig with a bound token of the namespace's `spaceport` service account (RbacYaml).
-  std::string ServiceAccountKubeconfig() {
-    support::CommandResult token = Kubectl({"create", "token", "spaceport", "--duration=1h"});
+  // A kubeconfig with a bound token (TokenRequest) of a service account of the namespace
+  // (`spaceport`: the one RbacYaml makes).
+  std::string ServiceAccountKubeconfig(const std::string& account = "spaceport") {
+    support::CommandResult token = Kubectl({"create", "token", account, "--duration=1h"});
     EXPECT_EQ(token.exit_code, 0) << token.output;
-    std::string value = token.output;
-    while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.pop_back();
-    return api_->KubeconfigFor("sa-" + ns_, value);
+    return api_->KubeconfigFor(account + "-" + ns_, support::LastLine(token.output));
   }
   // The controller as that service account, with leader election (its Lease in the namespace).
   void StartAsServiceAccount() {

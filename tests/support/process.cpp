@@ -187,4 +187,11 @@ std::string ChildProcess::Log() const {
   return ss.str();
 }
 
+std::string LastLine(const std::string& output) {
+  std::string s = output;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
+  const size_t nl = s.rfind('\n');
+  return nl == std::string::npos ? s : s.substr(nl + 1);
+}
+
 }  // namespace spaceport::support

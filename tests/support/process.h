@@ -32,6 +32,10 @@ struct CommandResult {
 
 CommandResult RunCommand(const std::vector<std::string>& argv);
 
+// The last line of a program's output without trailing blanks (what it printed after any
+// warnings: a path, a token, "yes").
+std::string LastLine(const std::string& output);
+
 // Full path of a program on PATH, or nullopt.
 std::optional<std::string> FindExecutable(const std::string& name);
 
