@@ -31,9 +31,18 @@ class Loader {
   void AddText(std::string_view text, const std::string& file) {
     // A UTF-8 byte order mark is legal at the start of a YAML stream; yaml-cpp need not see it.
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
-    for (const yaml::Document& doc : yaml::ParseDocuments(text, kMaxDepth)) {
+    int documents = 0;
+    yaml::ForEachDocument(text, kMaxDepth, [&](yaml::Document& doc) {
+      if (++documents > kMaxDocumentsPerFile) {
+        diagnostics_.push_back(
+            {Severity::kError, Position{file, doc.start.line, doc.start.column}, "",
+             "the file holds more than " + std::to_string(kMaxDocumentsPerFile) +
+                 " documents; this one and the rest are not loaded (split it into smaller files)"});
+        return false;
+      }
       outcomes_.push_back(ValidateDocument(doc, file));
-    }
+      return true;
+    });
   }
 
   void AddPath(const std::string& path) {

@@ -232,13 +232,23 @@ Document ParseOne(const DocumentText& part, int index, int max_depth) {
 
 }  // namespace
 
+void ForEachDocument(std::string_view text, int max_depth,
+                     const std::function<bool(Document&)>& each) {
+  int index = 0;
+  for (const DocumentText& part : SplitDocuments(text)) {
+    Document doc = ParseOne(part, index, max_depth);
+    if (!doc.error && IsEmpty(doc.root)) continue;  // e.g. "---" followed by only "~"
+    ++index;
+    if (!each(doc)) return;
+  }
+}
+
 std::vector<Document> ParseDocuments(std::string_view text, int max_depth) {
   std::vector<Document> documents;
-  for (const DocumentText& part : SplitDocuments(text)) {
-    Document doc = ParseOne(part, static_cast<int>(documents.size()), max_depth);
-    if (!doc.error && IsEmpty(doc.root)) continue;  // e.g. "---" followed by only "~"
+  ForEachDocument(text, max_depth, [&](Document& doc) {
     documents.push_back(std::move(doc));
-  }
+    return true;
+  });
   return documents;
 }
 

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -73,6 +74,13 @@ struct Document {
 // are left out. A document that fails (syntax, an alias, nesting deeper than `max_depth`, content
 // after its end) comes back with `error` set, and the next documents are parsed all the same.
 std::vector<Document> ParseDocuments(std::string_view text, int max_depth);
+
+// The same documents handed to `each` one at a time, each tree freed before the next is parsed,
+// so a file of 100,000 small documents never holds 100,000 trees. `each` may move the
+// document away. `each` returns false to stop
+// (the loader's per-file document limit).
+void ForEachDocument(std::string_view text, int max_depth,
+                     const std::function<bool(Document&)>& each);
 
 // "a mapping", "a sequence", "null", or the scalar in double quotes: for "expected X, got Y".
 std::string Describe(const Node& node);
