@@ -18,15 +18,12 @@
 
 #include "base/status.h"
 #include "http/http.h"
+#include "support/scripted_transport.h"
 
 namespace spaceport::act::testing {
 
 inline http::Response Answer(int status, std::string body = "", http::Headers headers = {}) {
-  http::Response r;
-  r.status = status;
-  r.body = std::move(body);
-  r.headers = std::move(headers);
-  return r;
+  return support::Reply(status, std::move(body), std::move(headers));
 }
 
 // A registry error body: {"errors":[{"code":…,"message":…}]}.

@@ -34,13 +34,14 @@
 #include "support/image_seeder.h"
 #include "support/process.h"
 #include "support/registry_process.h"
+#include "support/registry_world.h"
 #include "support/temp_dir.h"
 #include "support/token_server.h"
 
 namespace spaceport::act::testing {
 
-inline constexpr char kUser[] = "ciuser";
-inline constexpr char kPassword[] = "s3cret-pass";
+inline constexpr const char* kUser = support::kRegistryUser;
+inline constexpr const char* kPassword = support::kRegistryPassword;
 
 // What hf/Dockerfile does: ENV HOST=0.0.0.0, ENV PORT=7860, EXPOSE 7860.
 inline const spec::WrapperSpec& HfWrapper() {
@@ -54,105 +55,12 @@ inline const spec::WrapperSpec& HfWrapper() {
   return wrapper;
 }
 
-class RegistryWorld {
- public:
-  // Starts every registry and seeds every base the keys name (each once per process).
-  Status Need(std::initializer_list<std::string> keys) {
-    for (const std::string& key : keys) {
-      size_t colon = key.find(':');
-      auto registry = Registry(key.substr(0, colon));
-      if (!registry.ok()) return registry.status();
-      if (colon == std::string::npos || seeded_.count(key)) continue;
-      size_t tag_colon = key.rfind(':');
-      std::string repository = key.substr(colon + 1, tag_colon - colon - 1);
-      std::string tag = key.substr(tag_colon + 1);
-      auto image = seeder_.Push(**registry, repository, tag, SpecFor(repository, tag));
-      if (!image.ok()) return image.status();
-      seeded_[key] = *image;
-    }
-    return Status::Ok();
-  }
-  // Pushes `spec` under repository:tag now, even when the tag exists (to move a base tag).
-  Result<support::SeededImage> Seed(const std::string& registry, const std::string& repository,
-                                    const std::string& tag, const support::ImageSpec& spec) {
-    auto r = Registry(registry);
-    if (!r.ok()) return r.status();
-    auto image = seeder_.Push(**r, repository, tag, spec);
-    if (image.ok()) seeded_[registry + ":" + repository + ":" + tag] = *image;
-    return image;
-  }
-  support::RegistryProcess& operator[](const std::string& name) { return *registries_.at(name); }
-  const support::SeededImage& Seeded(const std::string& key) const { return seeded_.at(key); }
-  support::TokenServer& tokens() { return *tokens_; }
-  const std::filesystem::path& dir() const { return dir_.path(); }
-  std::string LogTails() const {
-    std::string out;
-    for (const auto& [name, registry] : registries_)
-      out += "--- " + name + " registry log tail ---\n" + Tail(registry->Log());
-    return out;
-  }
-
- private:
-  static support::ImageSpec SpecFor(const std::string& repository, const std::string& tag) {
-    support::ImageSpec spec;
-    auto ends_with = [&](const std::string& suffix) {
-      return tag.size() >= suffix.size() &&
-             tag.compare(tag.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends_with("-multi") || ends_with("-multi-docker")) spec.architectures = {"amd64", "arm64"};
-    if (ends_with("-multi")) spec.with_attestation = true;
-    if (ends_with("-docker")) spec.format = support::ImageFormat::kDocker;
-    if (repository == "owner/umoci") {
-      spec.omit_manifest_media_type = true;
-      spec.seed = 7;
-    }
-    return spec;
-  }
-  static std::string Tail(const std::string& log, int lines = 12) {
-    size_t at = log.size();
-    for (int i = 0; i <= lines && at != std::string::npos && at > 0; ++i)
-      at = log.rfind('\n', at - 1);
-    return at == std::string::npos ? log : log.substr(at + 1);
-  }
-
-  Result<support::RegistryProcess*> Registry(const std::string& name) {
-    if (auto it = registries_.find(name); it != registries_.end()) return it->second.get();
-    support::RegistryProcess::Options o;
-    o.username = kUser;
-    o.password = kPassword;
-    if (name == "basic") {
-      o.auth = support::RegistryAuth::kHtpasswd;
-    } else if (name == "token") {
-      if (!tokens_) {
-        support::TokenServer::Options token_options;
-        token_options.users = {{kUser, kPassword}};
-        auto t = support::TokenServer::Start(dir_.path(), token_options);
-        if (!t.ok()) return t.status();
-        tokens_ = std::move(*t);
-      }
-      o.auth = support::RegistryAuth::kToken;
-      o.token_server = tokens_.get();
-    } else if (name != "open") {
-      return InvalidArgument("no registry named " + name);
-    }
-    auto started = support::RegistryProcess::Start(o);
-    if (!started.ok()) return started.status();
-    support::RegistryProcess* raw = started->get();
-    registries_[name] = std::move(*started);
-    return raw;
-  }
-
-  support::TempDir dir_{"act-real"};
-  support::ImageSeeder seeder_{dir_.path()};
-  std::unique_ptr<support::TokenServer> tokens_;  // declared before the registries that use it
-  std::map<std::string, std::unique_ptr<support::RegistryProcess>> registries_;
-  std::map<std::string, support::SeededImage> seeded_;
-};
+using support::RegistryWorld;
 
 // Base fixture: one RegistryWorld per test process; registry log tails printed on failure.
 class RealRegistryTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { world_ = new RegistryWorld(); }
+  static void SetUpTestSuite() { world_ = new RegistryWorld("act-real"); }
   static void TearDownTestSuite() {
     delete world_;
     world_ = nullptr;

@@ -12,6 +12,7 @@
 #include "emulators/hub/hub_emulator.h"
 #include "emulators/hub/image_probe.h"
 #include "http/query.h"
+#include "support/in_process_transport.h"
 
 namespace spaceport::hub {
 namespace {
@@ -41,28 +42,6 @@ class SetProbe final : public hub_emulator::ImageProbe {
   std::set<std::string> present_;
 };
 
-// Hands requests to the emulator in process, as its server would.
-class InProcessTransport final : public http::Transport {
- public:
-  explicit InProcessTransport(hub_emulator::HubEmulator& hub) : hub_(hub) {}
-  Result<http::Response> Send(const http::Request& request) override {
-    Result<http::Url> url = http::Url::Parse(request.url);
-    if (!url.ok()) return url.status();
-    http::Server::IncomingRequest in;
-    in.method = request.method;
-    const std::string& target = url->path_and_query;
-    const size_t q = target.find('?');
-    in.path = http::UrlDecode(target.substr(0, q), false);
-    if (q != std::string::npos) in.query = target.substr(q + 1);
-    in.headers = request.headers;
-    in.body = request.body;
-    return hub_.Handle(in);
-  }
-
- private:
-  hub_emulator::HubEmulator& hub_;
-};
-
 hub_emulator::Options EmulatorOptions() {
   hub_emulator::Options o;
   o.tokens = {{kAlice, "alice", {"acme"}, "write", "ci"}, {kBob, "bob", {}, "write", ""}};
@@ -77,7 +56,7 @@ class HubClientOnEmulator : public ::testing::Test {
   explicit HubClientOnEmulator(hub_emulator::Options options = EmulatorOptions())
       : emulator_(std::move(options), clock_,
                   std::make_unique<SetProbe>(std::set<std::string>{kImage})),
-        transport_(emulator_),
+        transport_([this](const http::Server::IncomingRequest& in) { return emulator_.Handle(in); }),
         budget_(std::make_shared<HostBudget>(clock_)) {}
 
   std::unique_ptr<HubClient> ClientFor(const std::string& token) {
@@ -111,7 +90,7 @@ class HubClientOnEmulator : public ::testing::Test {
 
   FakeClock clock_;
   hub_emulator::HubEmulator emulator_;
-  InProcessTransport transport_;
+  support::InProcessTransport transport_;
   std::shared_ptr<HostBudget> budget_;
 };
 

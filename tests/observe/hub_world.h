@@ -23,6 +23,7 @@
 #include "emulators/hub/image_probe.h"
 #include "http/http.h"
 #include "http/query.h"
+#include "support/in_process_transport.h"
 #include "support/temp_dir.h"
 
 namespace spaceport::observe::testing {
@@ -34,28 +35,6 @@ class EveryImageExists final : public hub_emulator::ImageProbe {
   hub_emulator::ProbeResult Check(const hub_emulator::ImageRef& ref) override {
     return {true, ref.ToString() + ": found"};
   }
-};
-
-// Hands each request to the emulator exactly as its HTTP server would.
-class InProcessTransport final : public http::Transport {
- public:
-  explicit InProcessTransport(hub_emulator::HubEmulator& hub) : hub_(hub) {}
-  Result<http::Response> Send(const http::Request& request) override {
-    Result<http::Url> url = http::Url::Parse(request.url);
-    if (!url.ok()) return url.status();
-    http::Server::IncomingRequest in;
-    in.method = request.method;
-    const std::string& target = url->path_and_query;
-    const size_t q = target.find('?');
-    in.path = http::UrlDecode(target.substr(0, q), false);
-    if (q != std::string::npos) in.query = target.substr(q + 1);
-    in.headers = request.headers;
-    in.body = request.body;
-    return hub_.Handle(in);
-  }
-
- private:
-  hub_emulator::HubEmulator& hub_;
 };
 
 inline hub_emulator::Options WorldOptions() {
@@ -71,7 +50,7 @@ class HubWorld {
  public:
   HubWorld()
       : emulator(WorldOptions(), clock, std::make_unique<EveryImageExists>()),
-        transport(emulator),
+        transport([this](const http::Server::IncomingRequest& in) { return emulator.Handle(in); }),
         budget(std::make_shared<hub::HostBudget>(clock)) {}
 
   const std::string& state_dir() const { return state_dir_string_; }
@@ -155,7 +134,7 @@ class HubWorld {
 
   FakeClock clock;
   hub_emulator::HubEmulator emulator;
-  InProcessTransport transport;
+  support::InProcessTransport transport;
   std::shared_ptr<hub::HostBudget> budget;
 
  private:

@@ -17,6 +17,7 @@
 #include "clients/oci/registry_error.h"
 #include "support/image_seeder.h"
 #include "support/registry_process.h"
+#include "support/registry_world.h"
 #include "support/temp_dir.h"
 #include "support/token_server.h"
 
@@ -25,8 +26,8 @@ namespace {
 
 using ::testing::IsSupersetOf;
 
-constexpr char kUser[] = "ciuser";
-constexpr char kPassword[] = "s3cret-pass";
+constexpr const char* kUser = support::kRegistryUser;
+constexpr const char* kPassword = support::kRegistryPassword;
 
 std::string ReplaceOnce(std::string s, const std::string& from, const std::string& to) {
   size_t at = s.find(from);
@@ -35,103 +36,14 @@ std::string ReplaceOnce(std::string s, const std::string& from, const std::strin
 }
 
 // The registries, the token server and the seeded images are made on first use and shared by
-// the tests of one process (ctest runs each test in its own process, so each starts only what it
-// names). Each test uses its own repositories for what it pushes.
-//   "open" | "basic" | "token"                    a registry (no auth, htpasswd, token auth)
-//   "open:owner/app:v1.0.0"                       that registry with that image seeded
-class World {
- public:
-  // Starts every registry and seeds every image the keys name.
-  Status Need(std::initializer_list<std::string> keys) {
-    for (const std::string& key : keys) {
-      size_t colon = key.find(':');
-      auto registry = Registry(key.substr(0, colon));
-      if (!registry.ok()) return registry.status();
-      if (colon == std::string::npos || seeded_.count(key)) continue;
-      size_t tag_colon = key.rfind(':');
-      std::string repository = key.substr(colon + 1, tag_colon - colon - 1);
-      std::string tag = key.substr(tag_colon + 1);
-      auto image = seeder_.Push(**registry, repository, tag, SpecFor(repository, tag));
-      if (!image.ok()) return image.status();
-      seeded_[key] = *image;
-    }
-    return Status::Ok();
-  }
-  support::RegistryProcess& operator[](const std::string& name) { return *registries_.at(name); }
-  const support::SeededImage& Seeded(const std::string& key) const { return seeded_.at(key); }
-  support::TokenServer& tokens() { return *tokens_; }
-  std::string LogTails() const {
-    std::string out;
-    for (const auto& [name, registry] : registries_)
-      out += "--- " + name + " registry log tail ---\n" + Tail(registry->Log());
-    return out;
-  }
-
- private:
-  // The tag says what kind of image it is: -multi (OCI index with an attestation), -docker,
-  // -multi-docker; repository owner/umoci holds OCI manifests without mediaType.
-  static support::ImageSpec SpecFor(const std::string& repository, const std::string& tag) {
-    support::ImageSpec spec;
-    auto ends_with = [&](const std::string& suffix) {
-      return tag.size() >= suffix.size() &&
-             tag.compare(tag.size() - suffix.size(), suffix.size(), suffix) == 0;
-    };
-    if (ends_with("-multi") || ends_with("-multi-docker")) spec.architectures = {"amd64", "arm64"};
-    if (ends_with("-multi")) spec.with_attestation = true;
-    if (ends_with("-docker")) spec.format = support::ImageFormat::kDocker;
-    if (repository == "owner/umoci") {
-      spec.omit_manifest_media_type = true;
-      spec.seed = 7;
-    }
-    return spec;
-  }
-  static std::string Tail(const std::string& log, int lines = 8) {
-    size_t at = log.size();
-    for (int i = 0; i <= lines && at != std::string::npos && at > 0; ++i)
-      at = log.rfind('\n', at - 1);
-    return at == std::string::npos ? log : log.substr(at + 1);
-  }
-
-  Result<support::RegistryProcess*> Registry(const std::string& name) {
-    if (auto it = registries_.find(name); it != registries_.end()) return it->second.get();
-    support::RegistryProcess::Options o;
-    o.username = kUser;
-    o.password = kPassword;
-    if (name == "basic") {
-      o.auth = support::RegistryAuth::kHtpasswd;
-    } else if (name == "token") {
-      if (!tokens_) {
-        support::TokenServer::Options token_options;
-        token_options.users = {{kUser, kPassword}, {"limited", "limited-pass"}};
-        token_options.public_repositories = {"owner/public"};
-        auto t = support::TokenServer::Start(dir_.path(), token_options);
-        if (!t.ok()) return t.status();
-        tokens_ = std::move(*t);
-      }
-      o.auth = support::RegistryAuth::kToken;
-      o.token_server = tokens_.get();
-    } else if (name != "open") {
-      return InvalidArgument("no registry named " + name);
-    }
-    auto started = support::RegistryProcess::Start(o);
-    if (!started.ok()) return started.status();
-    support::RegistryProcess* raw = started->get();
-    registries_[name] = std::move(*started);
-    return raw;
-  }
-
-  support::TempDir dir_{"oci-real"};
-  support::ImageSeeder seeder_{dir_.path()};
-  std::unique_ptr<support::TokenServer> tokens_;  // declared before the registries that use it
-  std::map<std::string, std::unique_ptr<support::RegistryProcess>> registries_;
-  std::map<std::string, support::SeededImage> seeded_;
-};
+// the tests of one process; each test uses its own repositories for what it pushes.
+using World = support::RegistryWorld;
 
 World* world = nullptr;
 
 class RealRegistry : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() { world = new World(); }
+  static void SetUpTestSuite() { world = new World("oci-real"); }
   static void TearDownTestSuite() {
     delete world;
     world = nullptr;
