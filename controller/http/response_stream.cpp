@@ -49,7 +49,9 @@ void ResponseStream::Attach(Sink sink) {
     if (attached_) return;
     attached_ = true;
     sink_ = std::move(sink);
-    if (!pending_.empty() && !closed_ && !sink_.write(pending_)) closed_ = true;
+    // Bytes still pending were accepted by Write(): a Close() before the backend came ends the
+    // body after them (overflow and Detach clear pending_, so nothing refused is sent).
+    if (!pending_.empty() && !sink_.write(pending_)) closed_ = true;
     pending_.clear();
     if (closed_) finish = sink_.finish;  // closed before the backend came: end the body now
   }

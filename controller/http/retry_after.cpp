@@ -23,6 +23,9 @@ std::optional<std::chrono::system_clock::time_point> MakeTime(int year, std::str
                                                               int day, int hour, int minute,
                                                               int second) {
   const std::optional<unsigned> m = MonthNumber(month);
+  // system_clock counts nanoseconds, so only about 1678..2262 fits; a date outside a plausible
+  // window ("01 Jan 0026", year 9999, a negative asctime year) is malformed, not an overflow.
+  if (year < 1900 || year > 2200) return std::nullopt;
   if (!m || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
       second > 60) {
     return std::nullopt;

@@ -175,6 +175,23 @@ TEST(ResponseStream, BytesBeyondTheLimitBeforeAttachCloseTheStream) {
   EXPECT_TRUE(finished) << "attaching a closed stream ends the body at once";
 }
 
+// Found by fuzz/targets/response_stream.cpp: the bytes were accepted, then dropped at Attach.
+TEST(ResponseStream, BytesWrittenThenClosedBeforeAttachAreSentThenTheBodyEnds) {
+  ResponseStream stream;
+  EXPECT_TRUE(stream.Write("data: last\n\n"));
+  stream.Close();
+  EXPECT_FALSE(stream.Write("more")) << "nothing is accepted after Close";
+  std::string sent;
+  int finished = 0;
+  stream.Attach({[&](std::string_view b) {
+                   sent.append(b);
+                   return true;
+                 },
+                 [&] { ++finished; }});
+  EXPECT_EQ(sent, "data: last\n\n") << "what Write() accepted before Close() is sent";
+  EXPECT_EQ(finished, 1) << "then the body ends, once";
+}
+
 TEST(ResponseStream, ASinkThatRefusesClosesTheStreamAndDroppingItFinishesTheBody) {
   bool finished = false;
   {

@@ -30,6 +30,11 @@ TEST(RetryAfter, Table) {
       {"Thu, 01 Foo 2026 00:00:30 GMT", std::nullopt},
       {"Thu, 01 Jan 2026 25:00:30 GMT", std::nullopt},
       {"Thu, 01 Jan 2026 00:00:30 GMT trailing", std::nullopt},
+      // Found by fuzz/targets/retry_after.cpp: years outside system_clock's nanosecond range
+      // overflowed (undefined behaviour) instead of being refused.
+      {"Thu, 01 Jan 0026 00:00:30 GMT", std::nullopt},
+      {"Fri, 31 Dec 9999 23:59:59 GMT", std::nullopt},
+      {"Thu Jan  1 00:00:05 -999", std::nullopt},
   };
   for (const auto& [value, expected] : cases) {
     SCOPED_TRACE(std::string("Retry-After: \"") + value + "\"");
