@@ -1,6 +1,7 @@
 #include "http/exchange_stats.h"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <utility>
 
@@ -10,6 +11,7 @@ namespace {
 struct Counts {
   std::mutex mu;
   std::map<std::pair<std::string, std::string>, int64_t> by_host_code;
+  std::shared_ptr<const std::function<void(const std::string&, const std::string&)>> observer;
 };
 
 Counts& Global() {
@@ -21,8 +23,21 @@ Counts& Global() {
 
 void RecordExchange(const std::string& host, const std::string& code) {
   Counts& c = Global();
+  std::shared_ptr<const std::function<void(const std::string&, const std::string&)>> observer;
+  {
+    std::lock_guard<std::mutex> lock(c.mu);
+    ++c.by_host_code[{host, code}];
+    observer = c.observer;
+  }
+  if (observer) (*observer)(host, code);
+}
+
+void SetExchangeObserver(std::function<void(const std::string& host, const std::string& code)> observer) {
+  Counts& c = Global();
+  auto shared = std::make_shared<const std::function<void(const std::string&, const std::string&)>>(
+      std::move(observer));
   std::lock_guard<std::mutex> lock(c.mu);
-  ++c.by_host_code[{host, code}];
+  c.observer = std::move(shared);
 }
 
 std::vector<ExchangeCount> ExchangeCounts() {

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,5 +29,9 @@ struct ExchangeCount {
 void RecordExchange(const std::string& host, const std::string& code);
 // Sorted by host, then code.
 std::vector<ExchangeCount> ExchangeCounts();
+
+// Also hands every exchange to `observer` (one at most; a later call replaces it), outside the
+// counters' lock; for runtime/upstream_health.h, which says which host is failing since when.
+void SetExchangeObserver(std::function<void(const std::string& host, const std::string& code)> observer);
 
 }  // namespace spaceport::http

@@ -3,6 +3,7 @@
 #include "base/json.h"
 #include "report/render.h"
 #include "runtime/console_api.h"
+#include "runtime/upstream_health.h"
 #include "runtime/webhooks.h"
 
 namespace spaceport::runtime {
@@ -53,6 +54,7 @@ http::Response StatusList(const Controller& c) {
   body.Append("kind", Json("SpaceDeploymentStatusList"));
   body.Append("revision", Json(c.Revision()));
   body.Append("items", std::move(items));
+  body.Append("upstreams", UpstreamsJson(ProcessUpstreamHealth().Snapshot()));
   return JsonResponse(200, body);
 }
 
@@ -99,6 +101,7 @@ http::Response HubHook(Controller& c, const std::string& secret, const http::Ser
 }  // namespace
 
 http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secrets, ConsoleService* console) {
+  ProcessUpstreamHealth();  // from now on every exchange says whether its upstream is failing
   return [&controller, secrets, console](const http::Server::IncomingRequest& req) -> http::Response {
     struct Route {
       const char* path;
