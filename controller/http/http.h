@@ -52,8 +52,8 @@ class Headers {
   // First value of the header, if any.
   std::optional<std::string> Get(std::string_view name) const;
   // Every value of the header, in order (a "Link" or "WWW-Authenticate" may repeat).
-  // Note: responses from the cpprestsdk Transport (and requests seen by its Server) arrive with
-  // repeated headers already merged into one value joined by ", ", so GetAll usually returns one
+  // Note: responses from the cpprestsdk Transport arrive with repeated headers already merged
+  // into one value joined by ", " (the Server keeps them separate), so GetAll usually returns one
   // element there; split list-valued headers with SplitHeaderList / SplitChallenges
   // (header_lists.h), which respect quoted strings and <URI> brackets.
   std::vector<std::string> GetAll(std::string_view name) const;
@@ -202,22 +202,44 @@ std::string Redact(std::string_view header_name, std::string_view value);
 // A copy of the headers with every value passed through Redact.
 Headers Redacted(const Headers& headers);
 
-// A minimal HTTP/1.1 server on 127.0.0.1 (or another address): for /healthz, /metrics, webhook
-// receivers, the ops console and the test emulators. Handlers run on a pool thread and must not
-// block for long. A streamed response (Response::stream) holds a connection but no thread; Stop()
-// ends every open stream before it closes the listener.
+// A small HTTP/1.1 server (server_socket.cpp, POSIX sockets; no cpprestsdk): for /healthz,
+// /metrics, webhook receivers, the ops console and the test emulators. One event-loop thread
+// (epoll) reads and writes every connection; a fixed pool of `handler_threads` runs handlers, so a
+// connection never holds a thread and a slow handler does not stop others being read. Handlers may
+// block briefly; while every pool thread is busy, new requests wait.
+// Addresses: IPv4 or IPv6 literals ("127.0.0.1", "0.0.0.0", "::1", "::"; brackets allowed). "::"
+// also takes IPv4 where the OS allows it (IPV6_V6ONLY is turned off).
 // The response is sent as given: status, headers (Content-Type verbatim; Content-Length is
-// computed from the body), body. A HEAD response carries the body's Content-Length, no body,
-// and closes the connection (cpprestsdk's listener cannot otherwise omit the body).
+// computed from the body; Connection and Transfer-Encoding are the server's), body. A HEAD
+// response carries the body's Content-Length and no body. A streamed response (Response::stream)
+// holds a connection but no thread: it is sent chunked (raw to an HTTP/1.0 client) and the
+// connection closes when it ends; Stop() ends every open stream (flushing up to 1 s).
+// Connections are kept alive between requests (pipelined requests are answered in order).
+// Hostile clients are bounded by the Options below: a request line over max_request_line_bytes
+// gets 414, headers over max_header_bytes 431, a body over max_body_bytes 413 (by Content-Length
+// before any body byte is read, or as a chunked body grows) — none reaches the handler; a request
+// whose headers are not complete within header_timeout, whose body pauses longer than
+// body_idle_timeout or which is not complete within request_timeout gets 408 and is closed
+// (slowloris); connections beyond max_connections are answered 503 (Retry-After: 1) and closed.
+// Starting raises the process's soft descriptor limit towards the hard one when it is below
+// 2 × max_connections + 256.
 // After Stop() returns no handler is running and none will be called again; so Stop() must not
-// be called from inside a handler. The address must be an IPv4 literal (cpprestsdk cannot
-// listen on IPv6).
+// be called from inside a handler. A handler exception becomes a 500.
 class Server {
  public:
   struct Options {
     std::string address = "127.0.0.1";
-    int port = 0;  // 0: pick a free port; see port()
+    int port = 0;  // 0: the kernel picks a free port; see port()
     size_t max_body_bytes = 1024 * 1024;  // larger requests get 413 without reaching the handler
+    size_t max_request_line_bytes = 8 * 1024;  // 414 beyond
+    size_t max_header_bytes = 32 * 1024;       // 431 beyond (all header lines together)
+    int max_connections = 2048;                // open connections; more are answered 503
+    int handler_threads = 4;                   // the fixed handler pool
+    std::chrono::milliseconds header_timeout{10000};      // request line + headers, from the first byte
+    std::chrono::milliseconds body_idle_timeout{10000};   // longest pause between body bytes
+    std::chrono::milliseconds request_timeout{30000};     // the whole request, from its first byte
+    std::chrono::milliseconds keep_alive_timeout{30000};  // an idle connection between requests
+    std::chrono::milliseconds write_idle_timeout{30000};  // a response the client does not read
   };
   struct IncomingRequest {
     std::string method;
@@ -233,7 +255,8 @@ class Server {
 
   virtual ~Server() = default;
   virtual int port() const = 0;
-  virtual std::string base_url() const = 0;  // http://127.0.0.1:PORT (0.0.0.0 shows as 127.0.0.1)
+  // http://127.0.0.1:PORT or http://[::1]:PORT (0.0.0.0 shows as 127.0.0.1, :: as [::1])
+  virtual std::string base_url() const = 0;
   virtual void Stop() = 0;                   // idempotent
 };
 
