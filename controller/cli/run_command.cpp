@@ -21,6 +21,7 @@
 #include "cli/exit_codes.h"
 #include "cli/progress_log.h"
 #include "http/http.h"
+#include "http/listen_address.h"
 #include "report/notifier.h"
 #include "runtime/controller.h"
 #include "runtime/console_api.h"
@@ -233,20 +234,14 @@ int RunController(const RunOptions& o) {
 
   std::unique_ptr<http::Server> server;
   if (!o.listen.empty() && o.listen != "off") {
-    const size_t colon = o.listen.rfind(':');
-    int port = -1;
-    if (colon != std::string::npos) {
-      const std::string digits = o.listen.substr(colon + 1);
-      if (!digits.empty() && digits.size() <= 5 && digits.find_first_not_of("0123456789") == std::string::npos)
-        port = std::stoi(digits);
-    }
-    if (port < 0 || port > 65535) {
-      std::cerr << "spaceport run: --listen: \"" << o.listen << "\" is not ADDRESS:PORT (e.g. 127.0.0.1:8080, 0.0.0.0:8080)\n";
+    Result<http::ListenAddress> listen = http::ParseListenAddress(o.listen);
+    if (!listen.ok()) {
+      std::cerr << "spaceport run: --listen: " << listen.status().message() << '\n';
       return kExitError;
     }
     http::Server::Options server_options;
-    server_options.address = colon == 0 ? "0.0.0.0" : o.listen.substr(0, colon);
-    server_options.port = port;
+    server_options.address = listen->address;
+    server_options.port = listen->port;
     auto started = http::StartServer(server_options, runtime::Secured(runtime::MakeApiHandler(controller, secrets, console.get()), auth));
     if (!started.ok()) {
       std::cerr << "spaceport run: --listen " << o.listen << ": " << started.status().message() << '\n';
@@ -351,7 +346,8 @@ Command AddRunCommand(CLI::App& root) {
                   "Where status files, caches and keys live (overrides the config's stateDir)")
       ->type_name("DIR");
   app->add_option("--listen", o->listen,
-                  "Address of /healthz /readyz /metrics /api/v1/drift and the webhooks; \"off\" for none")
+                  "Address of /healthz /readyz /metrics /api/v1/drift and the webhooks: IPv4 (0.0.0.0:8080) or "
+                  "bracketed IPv6 ([::1]:8080, [::]:8080 also takes IPv4); \"off\" for none")
       ->type_name("ADDR:PORT")
       ->capture_default_str();
   app->add_option("--concurrency", o->concurrency, "Deployments reconciled at once")
