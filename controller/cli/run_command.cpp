@@ -51,7 +51,8 @@ struct RunOptions {
   std::string notify_format = "json";
   std::string github_secret_env = "SPACEPORT_GITHUB_WEBHOOK_SECRET";
   std::string hub_secret_env = "SPACEPORT_HUB_WEBHOOK_SECRET";
-  int settings_refresh = 0;  // 0 = 6 with Hub webhooks, else 1
+  std::string settings_resync_interval;  // "" = 10m with Hub webhooks, else 0 (every pass)
+  int github_requests_per_hour = 5000;
   bool once = false;
   bool kube = false;
   runtime::KubeFlags kube_flags;
@@ -96,6 +97,20 @@ int RunController(const RunOptions& o) {
   if (!hub_list_interval) {
     std::cerr << "spaceport run: --hub-list-interval: \"" << o.hub_list_interval
               << "\" is not a duration (e.g. 30s, 1m; 0 turns lists off)\n";
+    return kExitError;
+  }
+  std::optional<std::chrono::milliseconds> settings_resync;
+  if (!o.settings_resync_interval.empty()) {
+    settings_resync = o.settings_resync_interval == "0" ? std::optional<std::chrono::milliseconds>(0)
+                                                         : ParseFlagDuration(o.settings_resync_interval);
+    if (!settings_resync) {
+      std::cerr << "spaceport run: --settings-resync-interval: \"" << o.settings_resync_interval
+                << "\" is not a duration (e.g. 10m, 1h; 0 reads variables and secrets every pass)\n";
+      return kExitError;
+    }
+  }
+  if (o.github_requests_per_hour < 1) {
+    std::cerr << "spaceport run: --github-requests-per-hour must be at least 1\n";
     return kExitError;
   }
   for (Parsed& d : durations) {
@@ -212,7 +227,12 @@ int RunController(const RunOptions& o) {
   options.concurrency = o.concurrency;
   options.backoff = {durations[0].value, durations[1].value};
   options.progress_poll = durations[2].value;
-  options.settings_refresh_every = o.settings_refresh > 0 ? o.settings_refresh : (secrets.hub.empty() ? 1 : 6);
+  // Without Hub webhooks nothing tells us a variable changed: read them every pass. With them, a
+  // repo.config webhook invalidates at once, and the resync only catches a lost webhook.
+  options.settings_resync_interval =
+      settings_resync ? *settings_resync
+                      : (secrets.hub.empty() ? std::chrono::milliseconds(0) : std::chrono::milliseconds(std::chrono::minutes(10)));
+  options.github_requests_per_hour = o.github_requests_per_hour;
   options.once = o.once;
   options.hub_list_max_age = *hub_list_interval;
   options.log = [&log](const std::string& line) { log(line); };
@@ -397,9 +417,16 @@ Command AddRunCommand(CLI::App& root) {
                   "it is unset)")
       ->type_name("NAME")
       ->capture_default_str();
-  app->add_option("--hub-settings-refresh", o->settings_refresh,
-                  "Read Space variables/secrets every Nth pass (default: 6 with Hub webhooks, else 1)")
-      ->type_name("N");
+  app->add_option("--settings-resync-interval", o->settings_resync_interval,
+                  "Read Space variables/secrets again once they are this old (default: 10m with Hub "
+                  "webhooks, else 0 = every pass); always at once after our write or a Hub webhook "
+                  "about the Space")
+      ->type_name("DURATION");
+  app->add_option("--github-requests-per-hour", o->github_requests_per_hour,
+                  "The GitHub API budget resyncs and build polls are scheduled within (5000 for a "
+                  "token, 15000 for an Enterprise Cloud app)")
+      ->type_name("N")
+      ->capture_default_str();
   app->add_option("--hub-list-interval", o->hub_list_interval,
                   "Reuse each owner's Space list this long (one request per owner instead of one per "
                   "Space); 0 reads every Space on its own")

@@ -5,14 +5,13 @@ namespace spaceport::observe {
 std::optional<SpaceSettings> SpaceSettingsCache::Reuse(const std::string& space) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = entries_.find(space);
-  if (it == entries_.end() || it->second.reuses + 1 >= refresh_every_) return std::nullopt;
-  ++it->second.reuses;
+  if (it == entries_.end() || clock_.Now() - it->second.read >= max_age_) return std::nullopt;
   return it->second.settings;
 }
 
 void SpaceSettingsCache::Store(const std::string& space, SpaceSettings settings) {
   std::lock_guard<std::mutex> lock(mu_);
-  entries_[space] = Entry{std::move(settings), 0};
+  entries_[space] = Entry{std::move(settings), clock_.Now()};
 }
 
 void SpaceSettingsCache::Invalidate(const std::string& space) {

@@ -1,15 +1,18 @@
 // SpaceSettingsCache: remembers each Space's variables and secret descriptions between
-// observations, so a controller that receives the Hub's webhooks need not read them every pass.
+// observations, so a controller need not read them every pass.
 //
-// The Hub sends a `repo.config` webhook when a Space's settings change, but nothing for runtime
-// stages, so the runtime (one info request) is read every pass while settings are read only
-// every `refresh_every`-th pass, or at once after Invalidate (a webhook, or our own write).
-// refresh_every = 1 reads them every time (no webhooks: the safe default). Per Space steady
-// state then costs 1 + 2/refresh_every requests per pass: 3 without webhooks, about 1.3 with 6.
+// Variables and secrets cannot be listed in bulk (observe/space_list_cache.h covers runtime, sha
+// and cardData): each costs one request per Space. The Hub sends a `repo.config` webhook when a
+// Space's settings change, so with webhooks they are read again only when they are older than
+// `max_age` (the controller's --settings-resync-interval, 10 minutes with Hub webhooks), or at
+// once after Invalidate (a webhook about the Space, or our own write to it). max_age 0 reads them
+// every pass (no webhooks: the safe default, so a hand-made change is seen within one interval).
+// A variable changed by hand therefore stays unseen at most max_age + the deployment's interval
+// (the first pass after the settings aged out), or until the webhook arrives.
 //
-//   SpaceSettingsCache cache(6);
+//   SpaceSettingsCache cache(clock, std::chrono::minutes(10));
 //   options.settings_cache = &cache;           // observe/hub_observer.h
-//   cache.Invalidate("acme/tools");            // on a repo.config webhook
+//   cache.Invalidate("acme/tools");            // on a webhook about acme/tools
 //
 // Thread-safe.
 #pragma once
@@ -19,6 +22,7 @@
 #include <optional>
 #include <string>
 
+#include "base/clock.h"
 #include "observe/observation.h"
 
 namespace spaceport::observe {
@@ -30,21 +34,22 @@ struct SpaceSettings {
 
 class SpaceSettingsCache {
  public:
-  explicit SpaceSettingsCache(int refresh_every = 1) : refresh_every_(refresh_every < 1 ? 1 : refresh_every) {}
+  SpaceSettingsCache(Clock& clock, Clock::Duration max_age) : clock_(clock), max_age_(max_age) {}
 
-  // The settings to reuse for this pass, or nullopt when they must be read (and then Store()d).
-  // Each reuse counts towards the next refresh.
+  // The settings to reuse for this pass (read less than max_age ago), or nullopt when they must
+  // be read (and then Store()d).
   std::optional<SpaceSettings> Reuse(const std::string& space);
   void Store(const std::string& space, SpaceSettings settings);
   void Invalidate(const std::string& space);
-  int refresh_every() const { return refresh_every_; }
+  Clock::Duration max_age() const { return max_age_; }
 
  private:
   struct Entry {
     SpaceSettings settings;
-    int reuses = 0;
+    Clock::TimePoint read{};
   };
-  const int refresh_every_;
+  Clock& clock_;
+  const Clock::Duration max_age_;
   std::mutex mu_;
   std::map<std::string, Entry> entries_;
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <set>
 
@@ -24,8 +25,30 @@ WorkQueueOptions QueueOptions(const ControllerOptions& o) {
   WorkQueueOptions q;
   q.backoff = o.backoff;
   q.jitter = o.interval_jitter;
+  q.priority_step = o.priority_step;
   return q;
 }
+
+BudgetCapacity HubCapacity(const World& world, const ControllerOptions& o) {
+  BudgetCapacity c;
+  c.api = "hub";
+  c.requests_per_window = world.config.hub_budget.requests_per_window;
+  c.window = std::chrono::duration_cast<Clock::Duration>(world.config.hub_budget.window);
+  c.utilisation = o.budget_utilisation;
+  return c;
+}
+
+BudgetCapacity GithubCapacity(const ControllerOptions& o) {
+  BudgetCapacity c;
+  c.api = "github";
+  c.requests_per_window = o.github_requests_per_hour;
+  c.window = std::chrono::hours(1);
+  c.utilisation = o.budget_utilisation;
+  return c;
+}
+
+// The owner part of a Space id ("acme/tools" → "acme").
+std::string OwnerOf(const std::string& space) { return space.substr(0, space.find('/')); }
 
 }  // namespace
 
@@ -39,12 +62,14 @@ Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> source
       queue_(clock, QueueOptions(options_)),
       file_store_(world.state_dir),
       store_(options_.status_backend != nullptr ? options_.status_backend : &file_store_),
-      settings_cache_(options_.settings_refresh_every),
+      settings_cache_(clock, options_.settings_resync_interval),
       list_cache_(clock, options_.hub_list_max_age),
       reconciler_(world,
                   ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_,
                                     options_.hub_list_max_age.count() > 0 ? &list_cache_ : nullptr},
-                  clock) {
+                  clock),
+      hub_schedule_(clock, HubCapacity(world, options_)),
+      github_schedule_(clock, GithubCapacity(options_)) {
   DeclareMetrics();
 }
 
@@ -105,6 +130,21 @@ void Controller::DeclareMetrics() {
   metrics_.DeclareGauge("spaceport_source_ready", "1 when the desired-state sources are loaded.", {});
   metrics_.DeclareGauge("leader_election_master_status",
                         "1 while this replica leads (holds the Lease), 0 while it stands by.", {"name"});
+  metrics_.DeclareGauge("spaceport_budget_stretch_ratio",
+                        "Factor by which an API's budget stretches the routine resync intervals (1: as "
+                        "declared).",
+                        {"api"});
+  metrics_.DeclareGauge("spaceport_budget_demand_requests",
+                        "Routine requests per budget window the declared intervals ask for.", {"api"});
+  metrics_.DeclareGauge("spaceport_budget_available_requests",
+                        "Requests per budget window routine resyncs may use (after bulk observation).",
+                        {"api"});
+  metrics_.DeclareGauge("spaceport_budget_limited_deployments",
+                        "Deployments resynced later than their interval because of the API's budget.",
+                        {"api"});
+  metrics_.DeclareGauge("spaceport_budget_behind_seconds",
+                        "The most any deployment is past its declared interval without an observation.",
+                        {"api"});
   metrics_.Set("controller_runtime_max_concurrent_reconciles", {kControllerName}, options_.concurrency);
   metrics_.Set("controller_runtime_active_workers", {kControllerName}, 0);
 }
@@ -252,6 +292,8 @@ Status Controller::LoadSnapshot(bool initial) {
   }
   for (const std::string& key : removed) {
     queue_.Remove(key);
+    hub_schedule_.Remove(key);
+    github_schedule_.Remove(key);
     ClearDeploymentMetrics(key);
     // Only deployments that are gone from a valid source lose their status; an invalid document
     // with the same key is reported in the drift report instead.
@@ -264,7 +306,9 @@ Status Controller::LoadSnapshot(bool initial) {
     if (!invalid_now) (void)store_->Remove(key);
     Log(key + ": " + (invalid_now ? "invalid now; not reconciled until fixed" : "removed from the sources"));
   }
-  for (const std::string& key : changed) queue_.Add(key);
+  // A change of desired state goes before every routine resync; the first load is routine.
+  for (const std::string& key : changed) queue_.Add(key, initial ? Priority::kRoutine : Priority::kUrgent);
+  UpdateListReserve();
   ReportInvalidSpecs();
   if (!initial && !changed.empty())
     Log("desired state " + revision_ + ": " + std::to_string(changed.size()) + " deployment(s) changed");
@@ -305,6 +349,11 @@ void Controller::ReconcileKey(const std::string& key) {
   const auto started = clock_.Steady();
   ReconcileOutcome out = reconciler_.Reconcile(*deployment, revision, previous);
   const double seconds = std::chrono::duration<double>(clock_.Steady() - started).count();
+  // Whatever we wrote to a Space (a commit, hardware, variables), its settings are read again at
+  // once on the next pass: a write can change them (a commit may set variables through the README).
+  for (const act::ActionOutcome& o : out.actions)
+    if (o.wrote && !o.skipped && o.target.find(':') == std::string::npos) settings_cache_.Invalidate(o.target);
+  const Clock::Duration next_in = RequeueAfterPass(key, *deployment, out);
 
   if (Status s = store_->Write(out.status, *deployment); !s.ok()) Log(key + ": status not written: " + s.message());
   RecordEvents(key, out);
@@ -335,32 +384,99 @@ void Controller::ReconcileKey(const std::string& key) {
   Log(key + ": " + out.result + " in " + std::to_string(static_cast<int>(seconds * 1000)) + " ms, " +
       (ready ? "Ready=" + ready->status + " " + ready->reason + ": " + ready->message : "no condition"));
 
-  Clock::Duration next_in{};
-  switch (out.requeue) {
-    case Requeue::kBackoff: {
-      const auto delay = queue_.AddRateLimited(key);
-      next_in = delay;
-      Log(key + ": retry in " + std::to_string(delay.count()) + " ms");
-      break;
-    }
-    case Requeue::kAfterPoll:
-      queue_.Forget(key);
-      queue_.AddAfter(key, options_.progress_poll);
-      next_in = options_.progress_poll;
-      break;
-    case Requeue::kAfterInterval: {
-      queue_.Forget(key);
-      Clock::Duration interval = std::chrono::seconds(deployment->interval.seconds);
-      if (interval.count() <= 0) interval = options_.default_interval;
-      next_in = queue_.AddAfterInterval(key, interval);
-      break;
-    }
-  }
   if (options_.on_reconciled) options_.on_reconciled(*deployment, out, clock_.Now() + next_in);
   if (all_done && !first_pass_done_.exchange(true)) {
     Log("first pass done: every deployment was reconciled once");
     if (options_.once) Stop();
   }
+}
+
+// The pass's cost feeds the schedules before the key is requeued, so a fleet that just outgrew
+// the budget is stretched from this pass on. Routine passes (nothing written, back after the
+// interval) are the Hub demand; a GitHub build being polled is the GitHub demand.
+Clock::Duration Controller::RequeueAfterPass(const std::string& key, const spec::SpaceDeployment& deployment,
+                                             ReconcileOutcome& out) {
+  const Clock::TimePoint now = clock_.Now();
+  Clock::Duration interval = std::chrono::seconds(deployment.interval.seconds);
+  if (interval.count() <= 0) interval = options_.default_interval;
+  bool wrote = false;
+  for (const act::ActionOutcome& o : out.actions) wrote = wrote || (o.wrote && !o.skipped);
+  if (out.requeue == Requeue::kAfterInterval && !wrote)
+    hub_schedule_.RecordPass(key, interval, static_cast<double>(out.hub_requests));
+  hub_schedule_.Observed(key, now);
+  const bool github_build = deployment.image.build && deployment.image.build->github_actions;
+  if (github_build && out.requeue == Requeue::kAfterPoll) {
+    // One workflow-run read per poll while a GitHub build is in flight.
+    github_schedule_.SetDemand(key, options_.progress_poll, 1.0);
+    github_schedule_.Observed(key, now);
+  } else {
+    github_schedule_.Remove(key);
+  }
+
+  // BudgetLimited: the reason and effective interval of the API that stretches this key most.
+  std::string reason, message;
+  const double hub_stretch = hub_schedule_.Stretch();
+  const double github_stretch = github_schedule_.Stretch();
+  if (github_stretch > 1.0 && github_schedule_.HasDemand(key)) {
+    reason = "GithubBudget";
+    message = "GitHub API budget (" + std::to_string(options_.github_requests_per_hour) +
+              " requests per hour): build polled every " + FormatInterval(github_schedule_.Effective(options_.progress_poll)) +
+              " instead of " + FormatInterval(options_.progress_poll);
+  } else if (hub_stretch > 1.0 && hub_schedule_.HasDemand(key)) {
+    const BudgetReport r = hub_schedule_.Report();
+    reason = "HubBudget";
+    message = "Hub budget: resynced every " + FormatInterval(hub_schedule_.Effective(interval)) + " instead of " +
+              FormatInterval(interval) + " (the intervals ask for " + std::to_string(std::llround(r.demand_per_window)) +
+              " requests per " + FormatInterval(hub_schedule_.capacity().window) + ", " +
+              std::to_string(std::llround(r.available_per_window)) + " are available)";
+  }
+  SetBudgetLimited(out.status, reason, message, now);
+
+  const Condition* ready = FindCondition(out.status, "Ready");
+  const bool attention = !out.status.drift.empty() || ready == nullptr || ready->status != "True";
+  switch (out.requeue) {
+    case Requeue::kBackoff: {
+      const auto delay = queue_.AddRateLimited(key, Priority::kAttention);
+      Log(key + ": retry in " + std::to_string(delay.count()) + " ms");
+      return delay;
+    }
+    case Requeue::kAfterPoll: {
+      queue_.Forget(key);
+      const Clock::Duration poll = github_build ? github_schedule_.Effective(options_.progress_poll) : options_.progress_poll;
+      queue_.AddAfter(key, poll, Priority::kAttention);
+      return poll;
+    }
+    case Requeue::kAfterInterval:
+      queue_.Forget(key);
+      // Stretched alike for every deployment: each keeps its share of the budget.
+      return queue_.AddAfterInterval(key, hub_schedule_.Effective(interval),
+                                     attention ? Priority::kAttention : Priority::kRoutine);
+  }
+  return interval;
+}
+
+// What bulk observation takes off the Hub's budget before resyncs: one list per owner and page
+// (500 Spaces) per list interval.
+void Controller::UpdateListReserve() {
+  if (options_.hub_list_max_age.count() <= 0) {
+    hub_schedule_.SetReserved(0);
+    return;
+  }
+  std::map<std::string, int64_t> spaces_per_owner;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [key, d] : deployments_)
+      for (const spec::SpaceSpec& s : d.spaces) ++spaces_per_owner[OwnerOf(s.id)];
+  }
+  double pages = 0;
+  for (const auto& [owner, n] : spaces_per_owner) pages += static_cast<double>((n + 499) / 500);
+  const double lists_per_window = std::chrono::duration<double>(hub_schedule_.capacity().window).count() /
+                                  std::chrono::duration<double>(options_.hub_list_max_age).count();
+  hub_schedule_.SetReserved(pages * std::max(1.0, lists_per_window));
+}
+
+std::vector<BudgetReport> Controller::BudgetReports() const {
+  return {hub_schedule_.Report(), github_schedule_.Report()};
 }
 
 // Kubernetes mode: a document that fails validation is not reconciled, but its object says why —
@@ -459,7 +575,7 @@ std::string Controller::Leadership() const {
 
 void Controller::Enqueue(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (deployments_.count(key)) queue_.Add(key);
+  if (deployments_.count(key)) queue_.Add(key, Priority::kUrgent);
 }
 
 int Controller::EnqueueImage(const std::string& repository) {
@@ -469,12 +585,14 @@ int Controller::EnqueueImage(const std::string& repository) {
     for (const auto& [key, d] : deployments_)
       if (d.image.repository == repository) keys.push_back(key);
   }
-  for (const std::string& key : keys) queue_.Add(key);
+  for (const std::string& key : keys) queue_.Add(key, Priority::kUrgent);
   return static_cast<int>(keys.size());
 }
 
-int Controller::EnqueueSpace(const std::string& space, bool settings_changed) {
-  if (settings_changed) settings_cache_.Invalidate(space);
+// Any Hub webhook about the Space reads its settings again at once, not only repo.config: a
+// webhook says the Space changed, and its variables are the one thing the list cannot show.
+int Controller::EnqueueSpace(const std::string& space, bool /*settings_changed*/) {
+  settings_cache_.Invalidate(space);
   list_cache_.Invalidate(space);  // a Hub webhook: whatever changed, the next pass lists again
   std::vector<std::string> keys;
   {
@@ -483,7 +601,7 @@ int Controller::EnqueueSpace(const std::string& space, bool settings_changed) {
       for (const spec::SpaceSpec& s : d.spaces)
         if (s.id == space) keys.push_back(key);
   }
-  for (const std::string& key : keys) queue_.Add(key);
+  for (const std::string& key : keys) queue_.Add(key, Priority::kUrgent);
   return static_cast<int>(keys.size());
 }
 
@@ -566,6 +684,13 @@ std::string Controller::RenderMetrics() {
   if (world_.registries) {
     for (const oci::EndpointRateLimit& limit : world_.registries->RateLimits())
       metrics_.Set("spaceport_ratelimit_remaining", {limit.host}, static_cast<double>(limit.stats.tokens_now));
+  }
+  for (const BudgetReport& r : BudgetReports()) {
+    metrics_.Set("spaceport_budget_stretch_ratio", {r.api}, r.stretch);
+    metrics_.Set("spaceport_budget_demand_requests", {r.api}, r.demand_per_window);
+    metrics_.Set("spaceport_budget_available_requests", {r.api}, r.available_per_window);
+    metrics_.Set("spaceport_budget_limited_deployments", {r.api}, static_cast<double>(r.limited));
+    metrics_.Set("spaceport_budget_behind_seconds", {r.api}, std::max(0.0, r.max_behind_seconds));
   }
   if (notifier_ != nullptr) {
     const report::NotifierStats n = notifier_->stats();

@@ -36,6 +36,7 @@
 #include "plan/plan.h"
 #include "report/notifier.h"
 #include "report/prometheus.h"
+#include "runtime/budget_scheduler.h"
 #include "runtime/deployment_status.h"
 #include "runtime/reconciler.h"
 #include "runtime/source.h"
@@ -54,7 +55,15 @@ struct ControllerOptions {
   Clock::Duration progress_poll = std::chrono::seconds(5);   // while building / awaiting RUNNING
   Clock::Duration shutdown_timeout = std::chrono::seconds(25);
   Clock::Duration default_interval = std::chrono::minutes(10);  // when spec.interval is 0
-  int settings_refresh_every = 1;  // SpaceSettingsCache; 6 when Hub webhooks are configured
+  // Variables and secrets are read again once this old (observe/space_settings_cache.h); 0 =
+  // every pass. Always at once after our write to the Space or a Hub webhook about it.
+  Clock::Duration settings_resync_interval{0};
+  // Budget scheduling (runtime/budget_scheduler.h): the Hub's budget is the World's
+  // (config hub.budget); GitHub's is this many requests per hour.
+  int64_t github_requests_per_hour = 5000;
+  double budget_utilisation = 0.8;
+  // The head start of urgent over attention over routine work (runtime/work_queue.h).
+  Clock::Duration priority_step = std::chrono::minutes(10);
   // How long an owner's Space list is reused (observe/space_list_cache.h); 0 = no lists, one
   // info request per Space and pass.
   Clock::Duration hub_list_max_age = std::chrono::minutes(1);
@@ -115,6 +124,8 @@ class Controller {
   std::string RenderMetrics();
   report::MetricRegistry& metrics() { return metrics_; }
   const WorkQueue& queue() const { return queue_; }
+  // The Hub's and GitHub's budget schedules (GET /api/v1/budget, the spaceport_budget_* metrics).
+  std::vector<BudgetReport> BudgetReports() const;
 
  private:
   Status LockStateDir();
@@ -123,6 +134,11 @@ class Controller {
   Status LoadSnapshot(bool initial);
   void Worker();
   void ReconcileKey(const std::string& key);
+  // Feeds the pass into the budget schedules, sets BudgetLimited and requeues the key by its
+  // priority; returns when it is due again.
+  Clock::Duration RequeueAfterPass(const std::string& key, const spec::SpaceDeployment& deployment,
+                          ReconcileOutcome& out);
+  void UpdateListReserve();
   void UpdateDeploymentMetrics(const DeploymentStatus& status);
   void ClearDeploymentMetrics(const std::string& key);
   void ReportInvalidSpecs();
@@ -142,6 +158,8 @@ class Controller {
   observe::SpaceListCache list_cache_;
   report::MetricRegistry metrics_;
   Reconciler reconciler_;
+  BudgetScheduler hub_schedule_;
+  BudgetScheduler github_schedule_;
 
   mutable std::mutex mu_;  // guards everything below
   std::map<std::string, spec::SpaceDeployment> deployments_;

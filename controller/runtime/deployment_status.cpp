@@ -222,6 +222,15 @@ void RemoveCondition(DeploymentStatus& s, const std::string& type) {
   std::erase_if(s.conditions, [&](const Condition& c) { return c.type == type; });
 }
 
+void SetBudgetLimited(DeploymentStatus& s, const std::string& reason, const std::string& message,
+                      Clock::TimePoint now) {
+  if (reason.empty()) {
+    RemoveCondition(s, "BudgetLimited");
+    return;
+  }
+  SetCondition(s, {"BudgetLimited", "True", reason, message, ""}, now);
+}
+
 const Condition* FindCondition(const DeploymentStatus& s, const std::string& type) {
   for (const Condition& c : s.conditions) {
     if (c.type == type) return &c;

@@ -29,7 +29,7 @@
 namespace spaceport::runtime {
 
 struct Condition {
-  std::string type;     // Ready, Reconciling, Stalled
+  std::string type;     // Ready, Reconciling, Stalled, BudgetLimited
   std::string status;   // "True", "False", "Unknown"
   std::string reason;   // CamelCase: ImageMissing, Building, SpaceFailed, Drifted, Succeeded, ...
   std::string message;  // one line for people
@@ -101,6 +101,11 @@ inline constexpr size_t kHistoryLength = 5;
 // is unchanged, in which case the old time is kept.
 void SetCondition(DeploymentStatus& s, Condition c, Clock::TimePoint now);
 void RemoveCondition(DeploymentStatus& s, const std::string& type);
+// `BudgetLimited` True (reason HubBudget or GithubBudget, the effective interval in the message)
+// while an API's budget makes the controller resync this deployment later than its interval
+// says (runtime/budget_scheduler.h); absent otherwise. Like Reconciling, present only while True.
+void SetBudgetLimited(DeploymentStatus& s, const std::string& reason, const std::string& message,
+                      Clock::TimePoint now);
 const Condition* FindCondition(const DeploymentStatus& s, const std::string& type);
 
 // Prepends `r` and drops the oldest beyond kHistoryLength.

@@ -97,6 +97,15 @@ http::Response HubHook(Controller& c, const std::string& secret, const http::Ser
   done.Append("deployments", Json(deployments));
   return Triggered(t, std::move(done));
 }
+// GET /api/v1/budget: per API, how the routine resyncs fit its budget and how far behind the
+// declared intervals the deployments are, with one line for people.
+http::Response BudgetList(const Controller& c) {
+  Json items = Json::Array();
+  for (const BudgetReport& r : c.BudgetReports()) items.Push(BudgetJson(r));
+  Json body = Json::Object();
+  body.Append("apis", std::move(items));
+  return JsonResponse(200, body);
+}
 
 }  // namespace
 
@@ -110,7 +119,7 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
     static const Route kRoutes[] = {{"/healthz", "GET"},        {"/readyz", "GET"},
                                     {"/metrics", "GET"},        {"/api/v1/drift", "GET"},
                                     {"/api/v1/status", "GET"},  {"/hooks/github", "POST"},
-                                    {"/hooks/hub", "POST"}};
+                                    {"/hooks/hub", "POST"},     {"/api/v1/budget", "GET"}};
     const Route* route = nullptr;
     for (const Route& r : kRoutes)
       if (req.path == r.path) route = &r;
@@ -130,6 +139,7 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
       return Text(200, controller.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
     if (path == "/api/v1/drift") return Drift(controller, req);
     if (path == "/api/v1/status") return StatusList(controller);
+    if (path == "/api/v1/budget") return BudgetList(controller);
     const bool github = path == "/hooks/github";
     const std::string& secret = github ? secrets.github : secrets.hub;
     if (secret.empty()) return Message(404, "error", "this webhook receiver is not configured");

@@ -9,6 +9,9 @@
 //                              `spaceport plan -o json` (docs/plan-json.md); ?format=markdown or
 //                              ?format=text for the other renderings
 //   GET  /api/v1/status        every deployment's status (docs/status.md) as one JSON document
+//   GET  /api/v1/budget        per API (hub, github): the stretch of the routine intervals, the
+//                              demand and what is available per window, how far behind the
+//                              declared intervals the deployments are, and a one-line summary
 //   POST /hooks/github         GitHub push and package webhooks (runtime/webhooks.h)
 //   POST /hooks/hub            Hugging Face Hub webhooks
 //   GET  /, /console/…, /api/v1/console|fleet|timeline|events|deployments/…   the ops console

@@ -32,14 +32,22 @@ std::function<double()> DefaultRandom() {
   return [engine] { return std::uniform_real_distribution<double>(0.0, 1.0)(*engine); };
 }
 
-// Records `at` for `key` unless an earlier-or-equal time is already there. True when it changed.
-bool KeepEarliest(std::map<std::string, Clock::TimePoint>& delayed, const std::string& key,
-                  Clock::TimePoint at) {
-  auto [it, inserted] = delayed.try_emplace(key, at);
+// Records `at` for `key` unless an earlier-or-equal time is already there; keeps the higher
+// priority either way. True when something changed.
+bool KeepEarliest(std::map<std::string, WorkQueue::Pending>& delayed, const std::string& key,
+                  Clock::TimePoint at, Priority priority) {
+  auto [it, inserted] = delayed.try_emplace(key, WorkQueue::Pending{at, priority});
   if (inserted) return true;
-  if (at >= it->second) return false;
-  it->second = at;
-  return true;
+  bool changed = false;
+  if (priority > it->second.priority) {
+    it->second.priority = priority;
+    changed = true;
+  }
+  if (at < it->second.at) {
+    it->second.at = at;
+    changed = true;
+  }
+  return changed;
 }
 
 }  // namespace
@@ -52,29 +60,42 @@ WorkQueue::WorkQueue(Clock& clock, WorkQueueOptions options)
 // Every add goes through here. A key is in at most one of ready_ and delayed_; while it is
 // processing it is in neither, unless a later time was asked for (delayed_: promoted to dirty_
 // when due) or it is dirty_ (ready again on Done).
-void WorkQueue::ScheduleLocked(const std::string& key, Clock::TimePoint at) {
-  const bool due = at <= clock_.Now();
+void WorkQueue::ScheduleLocked(const std::string& key, Clock::TimePoint at, Priority priority) {
+  const Clock::TimePoint now = clock_.Now();
+  const bool due = at <= now;
   // Delayed keys whose time has come were ready before this one: they go first (FIFO).
   if (due) PromoteReadyLocked();
   bool scheduled = false;
   if (processing_.contains(key)) {
-    if (dirty_.contains(key)) return;
-    if (due) {
-      dirty_.insert(key);
+    if (auto dirty = dirty_.find(key); dirty != dirty_.end()) {
+      if (priority <= dirty->second) return;
+      dirty->second = priority;
+      scheduled = true;
+    } else if (due) {
+      Priority p = priority;
+      if (auto d = delayed_.find(key); d != delayed_.end()) p = std::max(p, d->second.priority);
+      dirty_[key] = p;
       delayed_.erase(key);
       scheduled = true;
     } else {
-      scheduled = KeepEarliest(delayed_, key, at);
+      scheduled = KeepEarliest(delayed_, key, at, priority);
     }
-  } else if (ready_set_.contains(key)) {
-    return;  // ready now beats any later time
+  } else if (auto ready = ready_index_.find(key); ready != ready_index_.end()) {
+    // Ready now beats any later time; a higher priority moves it forward.
+    if (priority <= ready->second.second) return;
+    const Clock::TimePoint ready_at = std::get<0>(ready->second.first) + Boost(ready->second.second);
+    ready_.erase(ready->second.first);
+    ready_index_.erase(ready);
+    MakeReadyLocked(key, ready_at, priority);
+    scheduled = true;
   } else if (due) {
+    Priority p = priority;
+    if (auto d = delayed_.find(key); d != delayed_.end()) p = std::max(p, d->second.priority);
     delayed_.erase(key);
-    ready_.push_back(key);
-    ready_set_.insert(key);
+    MakeReadyLocked(key, std::min(at, now), p);
     scheduled = true;
   } else {
-    scheduled = KeepEarliest(delayed_, key, at);
+    scheduled = KeepEarliest(delayed_, key, at, priority);
   }
   if (!scheduled) return;
   ++adds_total_;
@@ -82,50 +103,63 @@ void WorkQueue::ScheduleLocked(const std::string& key, Clock::TimePoint at) {
   cv_.notify_all();
 }
 
+Clock::Duration WorkQueue::Boost(Priority priority) const {
+  return options_.priority_step * static_cast<int>(priority);
+}
+
+void WorkQueue::MakeReadyLocked(const std::string& key, Clock::TimePoint at, Priority priority) {
+  Rank rank{at - Boost(priority), arrivals_++, key};
+  ready_.insert(rank);
+  ready_index_[key] = {std::move(rank), priority};
+}
+
 void WorkQueue::PromoteReadyLocked() {
   const Clock::TimePoint now = clock_.Now();
-  std::vector<std::pair<Clock::TimePoint, std::string>> due;
-  for (const auto& [key, at] : delayed_) {
-    if (at <= now) due.emplace_back(at, key);
+  std::vector<std::tuple<Clock::TimePoint, std::string, Priority>> due;
+  for (const auto& [key, pending] : delayed_) {
+    if (pending.at <= now) due.emplace_back(pending.at, key, pending.priority);
   }
   std::sort(due.begin(), due.end());  // in order of ready time, ties by key
-  for (const auto& [at, key] : due) {
+  for (const auto& [at, key, priority] : due) {
     delayed_.erase(key);
     if (processing_.contains(key)) {
-      dirty_.insert(key);  // its time came while a worker holds it: ready again on Done
-    } else if (ready_set_.insert(key).second) {
-      ready_.push_back(key);
+      // Its time came while a worker holds it: ready again on Done.
+      Priority& p = dirty_.try_emplace(key, priority).first->second;
+      p = std::max(p, priority);
+    } else if (!ready_index_.contains(key)) {
+      MakeReadyLocked(key, at, priority);
     }
   }
 }
 
-void WorkQueue::Add(const std::string& key) {
+void WorkQueue::Add(const std::string& key, Priority priority) {
   std::lock_guard<std::mutex> lock(mu_);
-  ScheduleLocked(key, clock_.Now());
+  ScheduleLocked(key, clock_.Now(), priority);
 }
 
-void WorkQueue::AddAfter(const std::string& key, Clock::Duration delay) {
+void WorkQueue::AddAfter(const std::string& key, Clock::Duration delay, Priority priority) {
   std::lock_guard<std::mutex> lock(mu_);
-  ScheduleLocked(key, clock_.Now() + std::max(delay, Duration::zero()));
+  ScheduleLocked(key, clock_.Now() + std::max(delay, Duration::zero()), priority);
 }
 
-Clock::Duration WorkQueue::AddAfterInterval(const std::string& key, Clock::Duration interval) {
+Clock::Duration WorkQueue::AddAfterInterval(const std::string& key, Clock::Duration interval,
+                                            Priority priority) {
   std::lock_guard<std::mutex> lock(mu_);
   const double random = std::clamp(options_.random(), 0.0, 1.0);
   const double factor = 1.0 - options_.jitter + 2.0 * options_.jitter * random;
   const Duration delay{
       std::llround(static_cast<double>(interval.count()) * std::max(factor, 0.0))};
-  ScheduleLocked(key, clock_.Now() + delay);
+  ScheduleLocked(key, clock_.Now() + delay, priority);
   return delay;
 }
 
-Clock::Duration WorkQueue::AddRateLimited(const std::string& key) {
+Clock::Duration WorkQueue::AddRateLimited(const std::string& key, Priority priority) {
   std::lock_guard<std::mutex> lock(mu_);
   int& failures = failures_[key];
   const Duration delay = Backoff(options_.backoff, failures);
   if (failures < std::numeric_limits<int>::max()) ++failures;
   ++retries_total_;
-  ScheduleLocked(key, clock_.Now() + delay);
+  ScheduleLocked(key, clock_.Now() + delay, priority);
   return delay;
 }
 
@@ -143,16 +177,19 @@ int WorkQueue::Failures(const std::string& key) const {
 // The failure count goes too: a deployment that comes back later starts without backoff.
 void WorkQueue::Remove(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (ready_set_.erase(key) > 0) ready_.erase(std::find(ready_.begin(), ready_.end(), key));
+  if (auto ready = ready_index_.find(key); ready != ready_index_.end()) {
+    ready_.erase(ready->second.first);
+    ready_index_.erase(ready);
+  }
   delayed_.erase(key);
   dirty_.erase(key);
   failures_.erase(key);
 }
 
 std::string WorkQueue::TakeReadyLocked() {
-  std::string key = std::move(ready_.front());
-  ready_.pop_front();
-  ready_set_.erase(key);
+  std::string key = std::get<2>(*ready_.begin());
+  ready_.erase(ready_.begin());
+  ready_index_.erase(key);
   processing_[key] = clock_.Steady();
   return key;
 }
@@ -183,8 +220,12 @@ std::optional<std::string> WorkQueue::Get() {
 void WorkQueue::Done(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   processing_.erase(key);
-  if (dirty_.erase(key) > 0 && ready_set_.insert(key).second) {
-    ready_.push_back(key);
+  auto dirty = dirty_.find(key);
+  if (dirty == dirty_.end()) return;
+  const Priority priority = dirty->second;
+  dirty_.erase(dirty);
+  if (!ready_index_.contains(key)) {
+    MakeReadyLocked(key, clock_.Now(), priority);
     cv_.notify_all();
   }
 }
@@ -208,8 +249,8 @@ std::optional<Clock::TimePoint> WorkQueue::NextReadyAt() const {
 // Linear in the delayed keys: a controller holds hundreds of deployments, not millions.
 std::optional<Clock::TimePoint> WorkQueue::NextReadyAtLocked() const {
   std::optional<Clock::TimePoint> next;
-  for (const auto& [key, at] : delayed_) {
-    if (!next || at < *next) next = at;
+  for (const auto& [key, pending] : delayed_) {
+    if (!next || pending.at < *next) next = pending.at;
   }
   return next;
 }

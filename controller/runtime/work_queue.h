@@ -11,8 +11,14 @@
 //    capped at 15 min by default); Forget(key) resets the count after a success.
 //  - Requeue after an interval with jitter: AddAfterInterval(key, interval) picks a delay uniformly
 //    in interval·[1-jitter, 1+jitter] (5% by default), from an injected random source.
-//  - Order: ready keys are handed out in the order they became ready (FIFO), so every deployment
-//    gets its turn (fairness).
+//  - Order: ready keys are handed out by priority, then in the order they became ready (FIFO
+//    within a priority), so every deployment gets its turn (fairness). Each add names a Priority
+//    (default kRoutine): kUrgent (a desired-state change, a webhook, a manual trigger) before
+//    kAttention (a deployment in error, drift or on its way) before kRoutine (a resync, oldest
+//    first). A priority is a head start, not a bypass: a key ranks as if it had become ready
+//    `priority_step` (urgent: twice that) earlier, so a routine key that has waited longer than
+//    that goes before a newer urgent one — none starves, however many urgent keys arrive (the
+//    order only matters when the workers are behind, e.g. waiting on the Hub's budget).
 //
 // Time comes from the injected Clock. Tests use a FakeClock and TryGet(), which never blocks;
 // production workers call Get(), which blocks until a key is ready or the queue is shut down.
@@ -31,13 +37,14 @@
 
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
+#include <utility>
 
 #include "base/clock.h"
 
@@ -48,8 +55,13 @@ struct BackoffOptions {
   Clock::Duration max = std::chrono::minutes(15);
 };
 
+// Ordered: a key scheduled twice keeps the higher priority.
+enum class Priority { kRoutine = 0, kAttention = 1, kUrgent = 2 };
+
 struct WorkQueueOptions {
   BackoffOptions backoff;
+  // The head start of each priority over the next (see Order above).
+  Clock::Duration priority_step = std::chrono::minutes(10);
   double jitter = 0.05;  // AddAfterInterval spreads requeues over ±5% of the interval
   // Uniform random number in [0, 1); default: a seeded std::mt19937_64. Tests pin it.
   std::function<double()> random;
@@ -71,12 +83,13 @@ class WorkQueue {
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
 
-  void Add(const std::string& key);  // ready now
-  void AddAfter(const std::string& key, Clock::Duration delay);
+  void Add(const std::string& key, Priority priority = Priority::kRoutine);  // ready now
+  void AddAfter(const std::string& key, Clock::Duration delay, Priority priority = Priority::kRoutine);
   // Ready after `interval` ± jitter; returns the delay chosen.
-  Clock::Duration AddAfterInterval(const std::string& key, Clock::Duration interval);
+  Clock::Duration AddAfterInterval(const std::string& key, Clock::Duration interval,
+                                   Priority priority = Priority::kRoutine);
   // Ready after this key's backoff; counts a failure and a retry. Returns the delay chosen.
-  Clock::Duration AddRateLimited(const std::string& key);
+  Clock::Duration AddRateLimited(const std::string& key, Priority priority = Priority::kAttention);
   void Forget(const std::string& key);  // resets the key's failure count
   int Failures(const std::string& key) const;
   // Removes a key that is waiting (a deployment deleted from the source). A key being processed
@@ -98,9 +111,18 @@ class WorkQueue {
   std::optional<Clock::TimePoint> NextReadyAt() const;
   WorkQueueStats stats() const;
 
+  struct Pending {  // a delayed key: when it is due, and at what priority
+    Clock::TimePoint at{};
+    Priority priority = Priority::kRoutine;
+  };
+
  private:
   // Implementation state lives in work_queue.cpp's helpers; members below are the whole of it.
-  void ScheduleLocked(const std::string& key, Clock::TimePoint at);
+  // ready_'s order: rank (ready time minus the priority's head start), then arrival, then key.
+  using Rank = std::tuple<Clock::TimePoint, uint64_t, std::string>;
+  void ScheduleLocked(const std::string& key, Clock::TimePoint at, Priority priority);
+  Clock::Duration Boost(Priority priority) const;
+  void MakeReadyLocked(const std::string& key, Clock::TimePoint at, Priority priority);
   void PromoteReadyLocked();
   std::string TakeReadyLocked();  // pops ready_'s front and marks it processing
   std::optional<Clock::TimePoint> NextReadyAtLocked() const;
@@ -109,11 +131,12 @@ class WorkQueue {
   WorkQueueOptions options_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::deque<std::string> ready_;                      // FIFO of keys ready now
-  std::set<std::string> ready_set_;
-  std::map<std::string, Clock::TimePoint> delayed_;    // key → ready time
+  std::set<Rank> ready_;                               // keys ready now, in hand-out order
+  std::map<std::string, std::pair<Rank, Priority>> ready_index_;  // key → its place in ready_
+  uint64_t arrivals_ = 0;
+  std::map<std::string, Pending> delayed_;             // key → ready time and priority
   std::map<std::string, std::chrono::steady_clock::time_point> processing_;
-  std::set<std::string> dirty_;                        // added while processing
+  std::map<std::string, Priority> dirty_;              // added while processing
   std::map<std::string, int> failures_;
   int64_t adds_total_ = 0;
   int64_t retries_total_ = 0;

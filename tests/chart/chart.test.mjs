@@ -165,7 +165,9 @@ describe("the Deployment", () => {
     assert.ok(c.args.includes("--concurrency=8"));
     assert.ok(c.args.includes("--kube-api-qps=50"));
     assert.ok(c.args.includes("--kube-api-burst=100"));
-    assert.ok(c.args.includes("--hub-settings-refresh=6"));
+    assert.ok(c.args.includes("--settings-resync-interval=30m"));
+    const defaults = container(renderOk({}));
+    assert.ok(!defaults.args.some((a) => a.startsWith("--settings-resync-interval")), defaults.args.join(" "));
     const set = container(renderOk({ set: ["watch.labelSelector=tier in (a\\, b)\\,team: x #1"] }));
     assert.ok(set.args.includes("--watch-label-selector=tier in (a, b),team: x #1"), set.args.join(" "));
   });
