@@ -21,6 +21,7 @@ import {
   listFiles,
   listSpaces,
   pathsInfo,
+  repoExists,
   spaceInfo,
   uploadFile,
   uploadFiles,
@@ -284,11 +285,12 @@ test("listSpaces by owner pages through the Space list, private Spaces only for 
 });
 
 test("deleteRepo removes the Space; reads then fail with 404", async () => {
+  // repoExists sends "?expand[]=likes" with raw brackets, as the real Hub accepts.
+  assert.equal(await repoExists({ ...credentials, repo }), true);
   await deleteRepo({ ...credentials, repo });
   await rejectsWithStatus(spaceInfo({ ...credentials, name: repo.name }), 404);
   assert.equal(await fileExists({ ...credentials, repo, path: "Dockerfile" }), false);
-  // repoExists is not used: it sends "?expand[]=likes" with raw brackets, which the HTTP
-  // server under the emulator (cpprestsdk) refuses with 400 before the emulator sees it.
+  assert.equal(await repoExists({ ...credentials, repo }), false);
 });
 
 test("deleteRepo of a missing Space fails with 404", async () => {
