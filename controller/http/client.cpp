@@ -55,6 +55,21 @@ void ApplyRedirectMethod(int status, Request& request) {
 
 }  // namespace
 
+namespace {
+constexpr std::string_view kTooLarge = ": response body exceeds ";
+}  // namespace
+
+Status ResponseTooLarge(std::string_view what, size_t limit) {
+  return Status(StatusCode::kResourceExhausted,
+                std::string(what) + std::string(kTooLarge) + std::to_string(limit) + " bytes");
+}
+
+bool IsResponseTooLarge(const Status& status) {
+  // The one message this file makes; a transport's messages never quote a server's words.
+  return status.code() == StatusCode::kResourceExhausted &&
+         status.message().find(kTooLarge) != std::string::npos;
+}
+
 Client::Client(Transport& transport, Clock& clock, ClientOptions options)
     : transport_(transport),
       clock_(clock),

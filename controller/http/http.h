@@ -75,14 +75,23 @@ struct Request {
   // when set, the body of a 2xx response is handed to this callback piece by piece as it
   // arrives instead of being collected in Response::body. Returning false stops reading (the
   // connection is dropped) and the response is returned as complete; so is reaching `timeout`
-  // after the headers arrived, instead of failing with kDeadlineExceeded. Streamed bytes are not
-  // limited by max_response_bytes (the callback bounds its own memory). A Transport that cannot
+  // after the headers arrived, instead of failing with kDeadlineExceeded. Streamed bytes are
+  // limited only by Request::max_response_bytes (below), not the transport's cap. A Transport that cannot
   // stream may ignore it and fill Response::body, so callers must read both.
   std::function<bool(std::string_view chunk)> on_body{};
   // Optional: when the flag becomes true the exchange is abandoned within about 100 ms — a
   // streaming response then returns as complete (as at its timeout), any other exchange fails
   // with kDeadlineExceeded. Lets a long watch end at once when its owner stops.
   std::shared_ptr<const std::atomic<bool>> cancel{};
+  // A cap on this response's body for answers whose size is known to be small (an OCI manifest:
+  // 4 MiB; a JSON answer: a few MiB), tighter than the transport's own
+  // (TransportOptions::max_response_bytes, which applies when this is 0 or larger). Over it the
+  // exchange fails with kResourceExhausted naming the cap, and the transport stops reading at
+  // once (the connection is dropped, not drained). cpprestsdk reads ahead of the caller without
+  // back-pressure, so a fast server costs a small multiple of the cap (measured in the Lying*
+  // tests), not gigabytes. A streamed body (on_body) that reaches this many bytes ends as at its
+  // timeout: the response returns as complete, with what arrived.
+  size_t max_response_bytes = 0;
 };
 
 class ResponseStream;  // http/response_stream.h
@@ -148,6 +157,12 @@ class Transport {
   virtual ~Transport() = default;
   virtual Result<Response> Send(const Request& request) = 0;
 };
+
+// The failure of a body over its cap: "<METHOD origin>: response body exceeds N bytes", with
+// kResourceExhausted. Rate limiters fail with kResourceExhausted too, so a client that maps that
+// code to RateLimited asks this first: a server sending too much is its fault, not a budget.
+Status ResponseTooLarge(std::string_view what, size_t limit);
+bool IsResponseTooLarge(const Status& status);
 
 // The cpprestsdk Transport: one keep-alive http_client per origin, created on first use and
 // shared by all threads; redirects are never followed (3xx come back as responses); the

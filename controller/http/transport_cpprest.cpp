@@ -25,7 +25,10 @@ namespace {
 namespace wh = web::http;
 namespace whc = web::http::client;
 
-constexpr size_t kReadChunk = 64 * 1024;
+// cpprestsdk reads the socket into its own buffer without back-pressure, so what a fast server
+// sends piles up there while each read here hops threads; larger reads keep up better (measured:
+// 64 KiB reads let 43 MB pile up behind an 8 MiB cap on loopback).
+constexpr size_t kReadChunk = 256 * 1024;
 
 Status Unavailable(const std::string& what, const std::string& detail) {
   return Status(StatusCode::kUnavailable, what + ": " + detail);
@@ -36,10 +39,7 @@ Status DeadlineExceeded(const std::string& what, std::chrono::milliseconds timeo
                 what + ": no complete response within " + std::to_string(timeout.count()) + " ms");
 }
 
-Status TooLarge(const std::string& what, size_t limit) {
-  return Status(StatusCode::kResourceExhausted,
-                what + ": response body exceeds " + std::to_string(limit) + " bytes");
-}
+Status TooLarge(const std::string& what, size_t limit) { return ResponseTooLarge(what, limit); }
 
 // Headers cpprestsdk derives itself; a caller's copy would be sent twice or contradict the body.
 bool IsTransportManaged(std::string_view name) {
@@ -209,10 +209,14 @@ Result<Response> CpprestTransport::SendOnce(const Request& request) {
   for (const auto& [name, value] : response.headers()) out.headers.Add(name, value);
   // Request::on_body: a 2xx body goes to the callback, and the deadline ends it without error.
   const bool streaming = request.on_body && out.status >= 200 && out.status < 300;
+  const size_t limit = request.max_response_bytes != 0
+                           ? std::min(request.max_response_bytes, options_.max_response_bytes)
+                           : options_.max_response_bytes;
+  size_t streamed = 0;  // a stream ends (as complete) after request.max_response_bytes
   if (!streaming && response.headers().has(wh::header_names::content_length) &&
-      response.headers().content_length() > options_.max_response_bytes) {
+      response.headers().content_length() > limit) {
     cts.cancel();  // abandons the body: the connection is closed instead of drained
-    return TooLarge(what, options_.max_response_bytes);
+    return TooLarge(what, limit);
   }
 
   // Read the body in chunks so the limit bounds memory even for chunked responses. The chunk
@@ -246,11 +250,16 @@ Result<Response> CpprestTransport::SendOnce(const Request& request) {
         cts.cancel();  // the caller has enough; drop the connection rather than drain it
         return out;
       }
+      streamed += n;
+      if (request.max_response_bytes != 0 && streamed >= request.max_response_bytes) {
+        cts.cancel();  // enough of a stream that would go on for ever: what arrived is the answer
+        return out;
+      }
       continue;
     }
-    if (out.body.size() + n > options_.max_response_bytes) {
+    if (out.body.size() + n > limit) {
       cts.cancel();
-      return TooLarge(what, options_.max_response_bytes);
+      return TooLarge(what, limit);
     }
     out.body.append(reinterpret_cast<const char*>(chunk->data()), n);
   }

@@ -1,78 +1,25 @@
+// HubClient's core (hub_client.h): construction, sending (token, budget, counting, masking), the
+// Space id check, identity, Space info and creation. The other concerns have files of their own,
+// as the OCI client keeps one concern per file: hub_files.cpp (downloads, preupload, commits),
+// hub_settings.cpp (runtime, hardware, sleep time, pause, restart, variables, secrets),
+// hub_logs.cpp (log tails), space_list.cpp (Space lists).
 #include "clients/hub/hub_client.h"
 
-#include <algorithm>
-
 #include "base/json.h"
-#include "clients/hub/commit_body.h"
 #include "clients/hub/hub_error.h"
 #include "clients/hub/hub_json.h"
-#include "clients/hub/sse_log_tail.h"
+#include "clients/hub/hub_request.h"
 
 namespace spaceport::hub {
 namespace {
 
-bool IsSuccess(int status) { return status >= 200 && status < 300; }
-
-bool IsRedirect(int status) {
-  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
-}
+using detail::IsSuccess;
+using detail::Named;
+using detail::NewRequest;
 
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.';
-}
-
-// Each segment percent-encoded, the '/' between segments kept (Python's quote(path)).
-std::string EncodePath(std::string_view path) {
-  std::string out;
-  size_t start = 0;
-  for (;;) {
-    const size_t slash = path.find('/', start);
-    out += http::UrlEncode(path.substr(start, slash - start));
-    if (slash == std::string_view::npos) break;
-    out += '/';
-    start = slash + 1;
-  }
-  return out;
-}
-
-// `"abc"`, `W/"abc"` → `abc`.
-std::string UnquoteEtag(std::string etag) {
-  if (etag.starts_with("W/")) etag.erase(0, 2);
-  if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-    etag = etag.substr(1, etag.size() - 2);
-  }
-  return etag;
-}
-
-std::string Named(std::string_view what, std::string_view space_id) {
-  return std::string(what) + " " + std::string(space_id);
-}
-
-// A bodiless request; `accept` empty = no Accept header.
-http::Request NewRequest(std::string method, std::string url, std::string_view accept = "") {
-  http::Request r;
-  r.method = std::move(method);
-  r.url = std::move(url);
-  if (!accept.empty()) r.headers.Set("Accept", std::string(accept));
-  return r;
-}
-
-std::string ShortSha(std::string_view sha) { return std::string(sha.substr(0, 12)); }
-
-std::string KeyBody(std::string_view key) {
-  Json body = Json::Object();
-  body.Set("key", Json(key));
-  return body.Dump();
-}
-
-std::string KeyValueBody(std::string_view key, std::string_view value,
-                         const std::optional<std::string>& description) {
-  Json body = Json::Object();
-  body.Set("key", Json(key));
-  body.Set("value", Json(value));
-  if (description) body.Set("description", Json(*description));
-  return body.Dump();
 }
 
 }  // namespace
@@ -185,9 +132,20 @@ Result<http::Response> HubClient::Send(http::Request request, std::string_view o
   if (config_.token && send.authenticate) request.headers.Set("Authorization", "Bearer " + config_.token->value);
   if (!request.headers.Has("User-Agent")) request.headers.Set("User-Agent", options_.user_agent);
   if (request.timeout == http::Request().timeout) request.timeout = options_.request_timeout;
+  // A streamed answer (logs) bounds itself; every other answer is read up to a cap, so a Hub
+  // that sends gigabytes costs bounded memory and a clear error.
+  if (!request.on_body && request.max_response_bytes == 0)
+    request.max_response_bytes = detail::kMaxAnswerBytes;
   http::Client& client = send.follow_redirects ? *client_ : *first_hop_client_;
   Result<http::Response> response = client.Send(std::move(request));
-  if (!response.ok()) return Fail(response.status().code(), what, response.status().message());
+  if (!response.ok()) {
+    // Not a rate limit (kResourceExhausted would say RateLimited): the Hub sent too much.
+    if (http::IsResponseTooLarge(response.status())) {
+      return Fail(StatusCode::kInvalidArgument, what,
+                  response.status().message() + "; an answer that large is refused");
+    }
+    return Fail(response.status().code(), what, response.status().message());
+  }
   return response;
 }
 
@@ -238,294 +196,6 @@ Result<SpaceInfo> HubClient::GetSpaceInfo(std::string_view space_id,
   return info;
 }
 
-Result<SpaceRuntime> HubClient::GetSpaceRuntime(std::string_view space_id) {
-  return RuntimeCall(space_id, "GET", "/runtime", std::nullopt, "runtime",
-                     Named("GET runtime of", space_id));
-}
-
-Result<std::optional<DownloadedFile>> HubClient::DownloadFile(std::string_view space_id,
-                                                              std::string_view revision,
-                                                              std::string_view path) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  if (path.empty() || path.front() == '/') {
-    return InvalidArgument("download from " + std::string(space_id) + ": bad file path \"" +
-                           std::string(path) + "\"");
-  }
-  const std::string rev = revision.empty() ? "main" : std::string(revision);
-  const std::string what = "download " + std::string(path) + " from " + std::string(space_id) +
-                           "@" + rev;
-  const std::string url = config_.endpoint + "/spaces/" + std::string(space_id) + "/resolve/" +
-                          http::UrlEncode(rev) + "/" + EncodePath(path);
-
-  // The first hop is read without following: its X-Repo-Commit and ETag (or X-Linked-Etag for a
-  // file stored in LFS) describe the file even when the bytes come from a CDN.
-  http::Request first = NewRequest("GET", url);
-  SendOptions first_hop;
-  first_hop.follow_redirects = false;
-  Result<http::Response> response = Send(first, "download", what, first_hop);
-  if (!response.ok()) return response.status();
-  DownloadedFile file;
-  file.commit = response->headers.Get("X-Repo-Commit").value_or("");
-  file.etag = UnquoteEtag(response->headers.Get("X-Linked-Etag")
-                              .value_or(response->headers.Get("ETag").value_or("")));
-
-  if (IsRedirect(response->status)) {
-    const std::optional<std::string> location = response->headers.Get("Location");
-    Result<http::Url> base = http::Url::Parse(url);
-    if (!location || !base.ok()) return Fail(*response, what);
-    Result<http::Url> next = base->Resolve(*location);
-    if (!next.ok()) return Fail(StatusCode::kUnavailable, what, "unusable redirect Location");
-    // The bytes may live on another host (a CDN with a signed URL): the token goes only to ours.
-    SendOptions hop_options;
-    hop_options.authenticate = next->Origin() == origin_;
-    hop_options.count = false;  // one logical download
-    Result<http::Response> content =
-        Send(NewRequest("GET", next->ToString()), "download", what, hop_options);
-    if (!content.ok()) return content.status();
-    response = std::move(content);
-    if (hop_options.authenticate) {
-      // Moved within the Hub (a renamed repo): the final answer describes the file.
-      file.commit = response->headers.Get("X-Repo-Commit").value_or(file.commit);
-      file.etag = UnquoteEtag(response->headers.Get("X-Linked-Etag")
-                                  .value_or(response->headers.Get("ETag").value_or(file.etag)));
-    }
-  }
-  if (response->status == 404 &&
-      response->headers.Get("X-Error-Code").value_or("") == "EntryNotFound") {
-    return std::optional<DownloadedFile>();
-  }
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  if (file.commit.empty()) file.commit = response->headers.Get("X-Repo-Commit").value_or("");
-  if (file.etag.empty()) file.etag = UnquoteEtag(response->headers.Get("ETag").value_or(""));
-  file.content = std::move(response->body);
-  return std::optional<DownloadedFile>(std::move(file));
-}
-
-// --- writing files ---
-
-Result<std::vector<std::string>> HubClient::Preupload(std::string_view space_id,
-                                                      const CommitRequest& request) {
-  const std::string what = Named("preupload to", space_id);
-  std::vector<std::string> ignored;
-  const size_t batch = std::max<size_t>(options_.preupload_batch, 1);
-  for (size_t begin = 0; begin < request.files.size(); begin += batch) {
-    const size_t end = std::min(request.files.size(), begin + batch);
-    Result<http::Response> response =
-        SendJson("POST",
-                 SpaceApi(space_id, "/preupload/" + http::UrlEncode(request.revision)),
-                 PreuploadBody(request.files, begin, end), "preupload", what);
-    if (!response.ok()) return response.status();
-    if (!IsSuccess(response->status)) return Fail(*response, what);
-    Result<PreuploadAnswer> answer = ParsePreupload(response->body);
-    if (!answer.ok()) return Fail(StatusCode::kInvalidArgument, what, answer.status().message());
-    for (const PreuploadVerdict& verdict : answer->files) {
-      if (verdict.should_ignore) {
-        ignored.push_back(verdict.path);
-        continue;
-      }
-      if (verdict.upload_mode.empty() || verdict.upload_mode == "regular") continue;
-      size_t size = 0;
-      for (const CommitFile& f : request.files) {
-        if (f.path == verdict.path) size = f.content.size();
-      }
-      return Fail(StatusCode::kUnimplemented, what,
-                  "the Hub wants " + verdict.path + " (" + std::to_string(size) +
-                      " bytes) uploaded in \"" + verdict.upload_mode +
-                      "\" mode (Git LFS), which Spaceport does not implement; keep Space files "
-                      "small and textual");
-    }
-  }
-  return ignored;
-}
-
-Result<CommitResult> HubClient::Commit(std::string_view space_id, const CommitRequest& request) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = Named("commit to", space_id);
-  if (request.summary.empty()) return InvalidArgument(what + ": the commit needs a summary");
-  if (request.files.empty() && request.deletions.empty()) {
-    return InvalidArgument(what + ": nothing to commit (no files, no deletions)");
-  }
-  const std::string revision = request.revision.empty() ? "main" : request.revision;
-
-  CommitRequest sent = request;
-  sent.revision = revision;
-  CommitResult result;
-  if (!sent.files.empty()) {
-    Result<std::vector<std::string>> ignored = Preupload(space_id, sent);
-    if (!ignored.ok()) return ignored.status();
-    result.ignored_paths = *ignored;
-    std::erase_if(sent.files, [&](const CommitFile& f) {
-      return std::find(ignored->begin(), ignored->end(), f.path) != ignored->end();
-    });
-    if (sent.files.empty() && sent.deletions.empty()) {
-      return Fail(StatusCode::kFailedPrecondition, what,
-                  "the Hub ignores every file of this commit (.gitignore)");
-    }
-  }
-
-  http::Request commit;
-  commit.method = "POST";
-  commit.url = SpaceApi(space_id, "/commit/" + http::UrlEncode(revision));
-  commit.headers.Set("Accept", "application/json");
-  commit.headers.Set("Content-Type", "application/x-ndjson");
-  commit.body = CommitNdjson(sent);
-  Result<http::Response> response = Send(std::move(commit), "commit", what);
-  if (!response.ok()) return response.status();
-  if ((response->status == 409 || response->status == 412) && !request.parent_commit.empty()) {
-    return Fail(StatusCode::kConflict, what,
-                "the Space changed since it was observed (expected parent " +
-                    ShortSha(request.parent_commit) + "); observe again. The Hub said " +
-                    DescribeHubError(*response));
-  }
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<Json> doc = Json::Parse(response->body);
-  if (!doc.ok() || !doc->is_object()) {
-    return Fail(StatusCode::kInvalidArgument, what, "the commit answer is not a JSON object");
-  }
-  result.commit_id = doc->GetString("commitOid");
-  result.commit_url = doc->GetString("commitUrl");
-  if (result.commit_id.empty()) {
-    return Fail(StatusCode::kInvalidArgument, what, "the commit answer has no commitOid");
-  }
-  return result;
-}
-
-// --- variables and secrets ---
-
-Result<SpaceVariables> HubClient::GetVariables(std::string_view space_id) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = Named("GET variables of", space_id);
-  http::Request request = NewRequest("GET", SpaceApi(space_id, "/variables"), "application/json");
-  Result<http::Response> response = Send(std::move(request), "variables", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<SpaceVariables> vars = ParseSpaceVariables(response->body);
-  if (!vars.ok()) return Fail(StatusCode::kInvalidArgument, what, vars.status().message());
-  return vars;
-}
-
-Result<SpaceVariables> HubClient::SetVariable(std::string_view space_id, std::string_view key,
-                                              std::string_view value,
-                                              std::optional<std::string> description) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = "set variable " + std::string(key) + " of " + std::string(space_id);
-  Result<http::Response> response =
-      SendJson("POST", SpaceApi(space_id, "/variables"), KeyValueBody(key, value, description),
-               "set variable", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<SpaceVariables> vars = ParseSpaceVariables(response->body);
-  if (!vars.ok()) return Fail(StatusCode::kInvalidArgument, what, vars.status().message());
-  return vars;
-}
-
-Result<SpaceVariables> HubClient::DeleteVariable(std::string_view space_id, std::string_view key) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = "delete variable " + std::string(key) + " of " + std::string(space_id);
-  Result<http::Response> response =
-      SendJson("DELETE", SpaceApi(space_id, "/variables"), KeyBody(key), "delete variable", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<SpaceVariables> vars = ParseSpaceVariables(response->body);
-  if (!vars.ok()) return Fail(StatusCode::kInvalidArgument, what, vars.status().message());
-  return vars;
-}
-
-Result<SpaceSecrets> HubClient::GetSecrets(std::string_view space_id) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = Named("GET secrets of", space_id);
-  http::Request request = NewRequest("GET", SpaceApi(space_id, "/secrets"), "application/json");
-  Result<http::Response> response = Send(std::move(request), "secrets", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<SpaceSecrets> secrets = ParseSpaceSecrets(response->body);
-  if (!secrets.ok()) return Fail(StatusCode::kInvalidArgument, what, secrets.status().message());
-  return secrets;
-}
-
-Status HubClient::SetSecret(std::string_view space_id, std::string_view key,
-                            std::string_view value, std::optional<std::string> description) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = "set secret " + std::string(key) + " of " + std::string(space_id);
-  Result<http::Response> response =
-      SendJson("POST", SpaceApi(space_id, "/secrets"), KeyValueBody(key, value, description),
-               "set secret", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) {
-    Status s = Fail(*response, what);
-    // The Hub could quote a rejected value back; it must not reach a condition or a log.
-    std::string message = s.message();
-    if (value.size() >= 4) {
-      for (size_t at = message.find(value); at != std::string::npos; at = message.find(value, at)) {
-        message.replace(at, value.size(), "<redacted>");
-      }
-    }
-    return Status(s.code(), std::move(message));
-  }
-  return Status::Ok();
-}
-
-Status HubClient::DeleteSecret(std::string_view space_id, std::string_view key) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string what = "delete secret " + std::string(key) + " of " + std::string(space_id);
-  Result<http::Response> response =
-      SendJson("DELETE", SpaceApi(space_id, "/secrets"), KeyBody(key), "delete secret", what);
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  return Status::Ok();
-}
-
-// --- runtime settings ---
-
-Result<SpaceRuntime> HubClient::RuntimeCall(std::string_view space_id, std::string method,
-                                            std::string_view rest, std::optional<std::string> body,
-                                            std::string_view operation, std::string_view what) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  Result<http::Response> response = Status(StatusCode::kInternal, "unsent");
-  if (body) {
-    response = SendJson(std::move(method), SpaceApi(space_id, rest), *body, operation, what);
-  } else {
-    // pause and restart carry no body and no Content-Type, as the official clients send them.
-    http::Request request = NewRequest(std::move(method), SpaceApi(space_id, rest),
-                                       "application/json");
-    response = Send(std::move(request), operation, what);
-  }
-  if (!response.ok()) return response.status();
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  Result<SpaceRuntime> runtime = ParseSpaceRuntime(response->body);
-  if (!runtime.ok()) return Fail(StatusCode::kInvalidArgument, what, runtime.status().message());
-  return runtime;
-}
-
-Result<SpaceRuntime> HubClient::RequestHardware(std::string_view space_id,
-                                                const HardwareRequest& request) {
-  if (request.flavor.empty()) {
-    return InvalidArgument("request hardware for " + std::string(space_id) + ": no flavor given");
-  }
-  Json body = Json::Object();
-  body.Set("flavor", Json(request.flavor));
-  if (request.sleep_time_seconds) body.Set("sleepTimeSeconds", Json(*request.sleep_time_seconds));
-  return RuntimeCall(space_id, "POST", "/hardware", body.Dump(), "hardware",
-                     "request hardware " + request.flavor + " for " + std::string(space_id));
-}
-
-Result<SpaceRuntime> HubClient::SetSleepTime(std::string_view space_id, int64_t seconds) {
-  Json body = Json::Object();
-  body.Set("seconds", Json(seconds));
-  return RuntimeCall(space_id, "POST", "/sleeptime", body.Dump(), "sleep time",
-                     Named("set sleep time of", space_id));
-}
-
-Result<SpaceRuntime> HubClient::Pause(std::string_view space_id) {
-  return RuntimeCall(space_id, "POST", "/pause", std::nullopt, "pause", Named("pause", space_id));
-}
-
-Result<SpaceRuntime> HubClient::Restart(std::string_view space_id, bool factory) {
-  return RuntimeCall(space_id, "POST", factory ? "/restart?factory=true" : "/restart",
-                     std::nullopt, "restart",
-                     Named(factory ? "factory-restart" : "restart", space_id));
-}
-
 // --- lifecycle ---
 
 Result<CreatedSpace> HubClient::CreateSpace(const CreateSpaceRequest& request) {
@@ -563,38 +233,6 @@ Result<CreatedSpace> HubClient::CreateSpace(const CreateSpaceRequest& request) {
     if (std::string name = doc->GetString("name"); !name.empty()) created.id = name;
   }
   return created;
-}
-
-// --- logs ---
-
-Result<LogTail> HubClient::TailLogs(std::string_view space_id, LogKind kind,
-                                    LogTailOptions options) {
-  if (Status s = ValidateSpaceId(space_id); !s.ok()) return s;
-  const std::string_view kind_name = kind == LogKind::kBuild ? "build" : "run";
-  const std::string what = "read " + std::string(kind_name) + " logs of " + std::string(space_id);
-  http::Request request;
-  request.method = "GET";
-  request.url = SpaceApi(space_id, "/logs/" + std::string(kind_name)) +
-                "?tail=" + std::to_string(options.max_lines);
-  request.headers.Set("Accept", "text/event-stream");
-  // The Hub keeps a log stream open after the backlog, so the stream is read as it arrives
-  // (Request::on_body) and the deadline ends it; a transport that buffers whole bodies (a test
-  // double, a server that closes) leaves it in response->body instead.
-  request.timeout = options.deadline;
-  auto tail = std::make_shared<SseLogTail>(options.max_lines);
-  request.on_body = [tail](std::string_view chunk) {
-    tail->Feed(chunk);
-    return true;
-  };
-  Result<http::Response> response = Send(std::move(request), "logs", what);
-  if (!response.ok()) {
-    // A stream cut short still tells the story up to the cut.
-    if (tail->lines_seen() > 0) return tail->Finish();
-    return response.status();
-  }
-  if (!IsSuccess(response->status)) return Fail(*response, what);
-  tail->Feed(response->body);
-  return tail->Finish();
 }
 
 }  // namespace spaceport::hub

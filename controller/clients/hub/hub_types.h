@@ -61,6 +61,19 @@ bool IsErrorStage(std::string_view stage);
 // RUNNING, RUNNING_BUILDING, RUNNING_APP_STARTING: an app is serving.
 bool IsServingStage(std::string_view stage);
 
+// What a stage means, as one value: the Hub adds stages over time, and a stage Spaceport does not
+// know (or an empty or missing one) is kUnknown — never taken for running, never for an error;
+// callers wait on it like a transitional stage, within their deadline, and say it is unknown.
+enum class StageClass {
+  kRunning,       // RUNNING: the app is up and nothing is on its way
+  kTransitional,  // BUILDING, APP_STARTING, RUNNING_BUILDING, RUNNING_APP_STARTING
+  kError,         // BUILD_ERROR, RUNTIME_ERROR, CONFIG_ERROR, NO_APP_FILE
+  kIdle,          // STOPPED, PAUSED, SLEEPING, DELETING: not serving, and no change coming
+  kUnknown,       // anything else
+};
+StageClass ClassifyStage(std::string_view stage);
+std::string_view StageClassName(StageClass c);  // "running", "transitional", …, "unknown"
+
 struct SpaceDomain {
   std::string domain;  // "alice-demo.hf.space"
   std::string stage;   // "READY", "PENDING"

@@ -38,7 +38,10 @@ Result<std::vector<SpaceInfo>> HubClient::ListSpaces(std::string_view owner, con
       return Fail(StatusCode::kInvalidArgument, what, "the next page is on another origin");
     url = *next;
   }
-  return Fail(StatusCode::kResourceExhausted, what, "more than " + std::to_string(kMaxPages) + " pages");
+  // A Hub that links on for ever: an invalid answer, refused rather than half used (not
+  // kResourceExhausted, which would report a rate limit).
+  return Fail(StatusCode::kInvalidArgument, what,
+              "more than " + std::to_string(kMaxPages) + " pages; refusing a partial list");
 }
 
 }  // namespace spaceport::hub

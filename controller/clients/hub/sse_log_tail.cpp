@@ -5,6 +5,12 @@
 namespace spaceport::hub {
 
 void SseLogTail::Feed(std::string_view chunk) {
+  if (dropping_) {
+    const size_t end = chunk.find_first_of("\r\n");
+    if (end == std::string_view::npos) return;  // still inside the cut line
+    dropping_ = false;
+    chunk.remove_prefix(end);  // the break that ends it (an empty line next: skipped)
+  }
   partial_.append(chunk);
   size_t start = 0;
   for (;;) {
@@ -17,6 +23,14 @@ void SseLogTail::Feed(std::string_view chunk) {
     if (partial_[end] == '\r' && partial_[start] == '\n') ++start;
   }
   partial_.erase(0, start);
+  if (partial_.size() > kMaxLineBytes) {
+    // A line this long is not a log line a person reads: keep its start, drop the rest.
+    partial_.resize(kMaxLineBytes);
+    partial_ += kCutMark;
+    HandleLine(partial_);
+    partial_.clear();
+    dropping_ = true;
+  }
 }
 
 LogTail SseLogTail::Finish() {

@@ -8,8 +8,10 @@
 // Feed() takes the stream in chunks of any size (a line may be split across chunks); each
 // `data:` field whose payload is a JSON object contributes its "data" string, split at newlines,
 // and any other payload contributes its raw text; empty keep-alive events, comments (":…") and
-// other fields (event:, id:, retry:) are skipped. Only the last `max_lines` lines are kept, so
-// memory stays bounded however long the stream runs. Finish() flushes a final unterminated line.
+// other fields (event:, id:, retry:) are skipped. Only the last `max_lines` lines are kept, and a
+// stream line longer than kMaxLineBytes is cut there (the rest, up to the next line break, is
+// dropped and the kept part ends in kCutMark), so memory stays bounded however long the stream
+// runs, even one that never sends a line break. Finish() flushes a final unterminated line.
 //
 //   hub::SseLogTail tail(50);
 //   tail.Feed(chunk1); tail.Feed(chunk2);
@@ -26,6 +28,9 @@ namespace spaceport::hub {
 
 class SseLogTail {
  public:
+  static constexpr size_t kMaxLineBytes = 32 * 1024;
+  static constexpr std::string_view kCutMark = " [line cut]";
+
   explicit SseLogTail(size_t max_lines) : max_lines_(max_lines) {}
 
   void Feed(std::string_view chunk);
@@ -41,6 +46,7 @@ class SseLogTail {
 
   size_t max_lines_;
   std::string partial_;  // bytes after the last newline
+  bool dropping_ = false;  // inside a line already cut at kMaxLineBytes: bytes up to its end go
   std::deque<std::string> lines_;
   size_t seen_ = 0;
 };
