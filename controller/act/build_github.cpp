@@ -25,6 +25,13 @@ Result<Workflow> WorkflowOf(const BuildRequest& request) {
   return Workflow{parts->first, parts->second, gh.workflow, gh.ref};
 }
 
+// "12 min", "90 s": a duration in a message.
+std::string Minutes(Clock::Duration d) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(d).count();
+  if (seconds < 120) return std::to_string(seconds) + " s";
+  return std::to_string(seconds / 60) + " min";
+}
+
 BuildHandle HandleFor(const github::WorkflowRun& run) {
   return BuildHandle{std::string(kGithubActionsBackend), std::to_string(run.id), run.html_url};
 }
@@ -46,6 +53,16 @@ bool TitleShowsBuildId(std::string_view title, std::string_view build_id) {
 GithubActionsBuilder::GithubActionsBuilder(github::GithubClient& client, Clock& clock,
                                            GithubActionsBuilderOptions options)
     : client_(client), clock_(clock), options_(std::move(options)) {}
+
+Clock::TimePoint GithubActionsBuilder::UnlistedSince(const std::string& build_id,
+                                                     bool dispatched_now) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (dispatched_now) {
+    dispatched_.insert(build_id);
+    return unlisted_since_[build_id] = clock_.Now();
+  }
+  return unlisted_since_.emplace(build_id, clock_.Now()).first->second;
+}
 
 Result<std::optional<BuildHandle>> GithubActionsBuilder::Find(const BuildRequest& request) {
   auto workflow = WorkflowOf(request);
@@ -94,10 +111,17 @@ Result<BuildHandle> GithubActionsBuilder::Start(const BuildRequest& request) {
   auto existing = Find(request);
   if (!existing.ok()) return existing.status();
   if (*existing) return **existing;
+  {
+    // Dispatched by us and still not listed: a second dispatch would be a second build.
+    std::lock_guard<std::mutex> lock(mu_);
+    if (dispatched_.count(request.build_id) != 0)
+      return BuildHandle{std::string(kGithubActionsBackend), "", ""};
+  }
 
   auto dispatched = client_.CreateWorkflowDispatch(workflow->owner, workflow->repo,
                                                    workflow->name, workflow->ref, inputs, true);
   if (!dispatched.ok()) return dispatched.status();
+  (void)UnlistedSince(request.build_id, /*dispatched_now=*/true);
   if (*dispatched) {
     return BuildHandle{std::string(kGithubActionsBackend), std::to_string((*dispatched)->id),
                        (*dispatched)->html_url};
@@ -121,10 +145,23 @@ Result<BuildState> GithubActionsBuilder::Poll(const BuildRequest& request,
     auto found = Find(request);
     if (!found.ok()) return found.status();
     if (!*found) {
+      const auto unlisted = std::chrono::duration_cast<Clock::Duration>(
+          clock_.Now() - UnlistedSince(request.build_id, false));
+      if (unlisted >= options_.max_unlisted) {
+        return BuildState{
+            BuildPhase::kFailed, "", "",
+            "dispatched, but no workflow_dispatch run of " + workflow->name + " in " +
+                workflow->owner + "/" + workflow->repo + " showing " + request.build_id +
+                " has been listed for " + Minutes(unlisted) + " (limit " +
+                Minutes(options_.max_unlisted) + "); check that the workflow's run-name shows "
+                "inputs.build_id and that the dispatch reached " + workflow->ref};
+      }
       return BuildState{BuildPhase::kQueued, "", "",
                         "dispatched; no run showing " + request.build_id + " is listed yet"};
     }
     current = **found;
+    std::lock_guard<std::mutex> lock(mu_);
+    unlisted_since_.erase(request.build_id);
   }
   int64_t id = 0;
   try {
@@ -148,6 +185,19 @@ Result<BuildState> GithubActionsBuilder::Poll(const BuildRequest& request,
   } else {
     state.phase = BuildPhase::kQueued;
     state.message = "the run is " + run->status;
+    // GitHub's own creation time, so a restart does not reset the wait; a run without one is
+    // timed from when this builder first saw it queued.
+    const std::optional<Clock::TimePoint> created = ParseRfc3339(run->created_at);
+    const Clock::TimePoint since =
+        created ? *created : UnlistedSince("queued:" + std::to_string(run->id), false);
+    const auto queued = std::chrono::duration_cast<Clock::Duration>(clock_.Now() - since);
+    if (queued >= options_.max_queued) {
+      state.phase = BuildPhase::kFailed;
+      state.message = "the run has been " + (run->status.empty() ? "queued" : run->status) +
+                      " for " + Minutes(queued) + " (limit " + Minutes(options_.max_queued) +
+                      "): no runner took it; check the workflow's runs-on labels and the "
+                      "repository's runners";
+    }
   }
   return state;
 }

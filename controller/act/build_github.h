@@ -9,7 +9,13 @@
 // (a human re-ran it) the newest wins. After a 204 the run appears asynchronously, so Start
 // looks for it a few times with backoff on the injected Clock; when it still has not appeared,
 // Start returns a handle without an id, and Poll keeps looking (queued) — it never dispatches
-// again.
+// again: a Start for a build this builder dispatched whose run is still not listed returns the
+// same id-less handle instead of dispatching a second run.
+//
+// A GitHub that never shows the run, or a run no runner takes, does not hold a deployment for
+// ever: a dispatched run still not listed after `max_unlisted`, or a run still queued
+// `max_queued` after GitHub created it, is a failed build (BuildFailed) whose message says which
+// and what to check. Each Poll costs at most `max_pages` list requests (plus one run read).
 //
 // Poll reads the run: queued/waiting/requested/pending → queued, in_progress → in_progress,
 // completed + success → succeeded, any other conclusion → failed ("the run concluded
@@ -22,6 +28,9 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +47,9 @@ struct GithubActionsBuilderOptions {
   std::vector<Clock::Duration> find_backoff = {std::chrono::seconds(1), std::chrono::seconds(2),
                                                std::chrono::seconds(4), std::chrono::seconds(8)};
   int max_pages = 3;  // pages of 100 runs searched for a BuildID
+  // How long a dispatched run may stay unlisted, and a listed run queued, before the build fails.
+  Clock::Duration max_unlisted = std::chrono::minutes(10);
+  Clock::Duration max_queued = std::chrono::hours(1);
 };
 
 class GithubActionsBuilder final : public Builder {
@@ -51,9 +63,17 @@ class GithubActionsBuilder final : public Builder {
   Result<BuildState> Poll(const BuildRequest& request, const BuildHandle& handle) override;
 
  private:
+  // When this builder dispatched the build (or, after a restart, first looked for its run and
+  // did not find it), by BuildID: how long the run has been unlisted, and what stops a second
+  // dispatch. Entries go once the run is found.
+  Clock::TimePoint UnlistedSince(const std::string& build_id, bool dispatched_now);
+
   github::GithubClient& client_;
   Clock& clock_;
   GithubActionsBuilderOptions options_;
+  std::mutex mu_;
+  std::map<std::string, Clock::TimePoint> unlisted_since_;
+  std::set<std::string> dispatched_;  // build ids this builder dispatched
 };
 
 // True when `title` contains `build_id` as a whole word (not inside a longer token), so

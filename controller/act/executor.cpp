@@ -451,15 +451,21 @@ Status Executor::AwaitRunning(const plan::Action& a, Context& ctx, ActionOutcome
       return FailedPrecondition(a.target + " is " + runtime->stage +
                                 (runtime->error_message ? ": " + *runtime->error_message : ""));
     }
+    // A stage the Hub added after this was written is waited on, never taken for RUNNING, and
+    // named as unknown so the status says why the wait goes on.
+    const bool unknown = hub::ClassifyStage(runtime->stage) == hub::StageClass::kUnknown;
+    const std::string stage_text =
+        runtime->stage.empty() ? std::string("none")
+                               : runtime->stage + (unknown ? " (a stage Spaceport does not know)" : "");
     if (!deps_.follow) {
       out.pending = true;
-      out.result = runtime->stage.empty() ? "not running yet" : runtime->stage;
+      out.result = runtime->stage.empty() ? "not running yet" : stage_text;
       return Status::Ok();
     }
     if (deps_.clock->Steady() + poll > deadline)
       return {StatusCode::kDeadlineExceeded,
               a.target + " not RUNNING after " + std::to_string(timeout.count()) + "s (stage " +
-                  runtime->stage + ")"};
+                  stage_text + ")"};
     deps_.clock->SleepFor(poll);
     poll = std::min(poll * 2, deps_.max_poll);
   }

@@ -124,7 +124,9 @@ TEST_F(RegistryClientTest, AManifestOverTheSizeCapIsRefused) {
   Make(small);
   transport_.Expect("GET /v2/owner/app/manifests/v1", Served(kImage, kOciManifest));
   auto m = client_->GetManifest("owner/app", "v1");
-  EXPECT_EQ(m.status().code(), StatusCode::kResourceExhausted);
+  // An invalid answer, not a rate limit (kResourceExhausted would report RateLimited).
+  EXPECT_EQ(m.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(transport_.last().max_response_bytes, 64u) << "the transport is told the cap";
 }
 
 TEST_F(RegistryClientTest, HeadManifestReportsTheRegistrysDigestAndMissingTagsAsImageMissing) {

@@ -139,6 +139,10 @@ std::string GithubClient::RepoApi(std::string_view owner, std::string_view repo)
   return config_.api_url + "/repos/" + std::string(owner) + "/" + std::string(repo);
 }
 
+namespace {
+constexpr size_t kMaxAnswerBytes = size_t{8} << 20;
+}  // namespace
+
 Result<http::Response> GithubClient::Send(std::string method, std::string url, std::string body,
                                           std::string_view what) {
   http::Request request;
@@ -153,8 +157,17 @@ Result<http::Response> GithubClient::Send(std::string method, std::string url, s
     request.headers.Set("Content-Type", "application/json");
     request.body = std::move(body);
   }
+  // Every GitHub answer used here is JSON (a page of 100 runs is about 1 MiB): read up to a cap,
+  // so a server sending gigabytes costs bounded memory and a clear error.
+  request.max_response_bytes = kMaxAnswerBytes;
   Result<http::Response> response = client_->Send(std::move(request));
   if (!response.ok()) {
+    // Not a rate limit (kResourceExhausted would say RateLimited): GitHub sent too much.
+    if (http::IsResponseTooLarge(response.status())) {
+      return Status(StatusCode::kInvalidArgument,
+                    "GitHub: " + std::string(what) + ": " +
+                        MaskTokens(response.status().message()) + "; an answer that large is refused");
+    }
     return Status(response.status().code(),
                   "GitHub: " + std::string(what) + ": " + MaskTokens(response.status().message()));
   }

@@ -130,24 +130,46 @@ Result<Manifest> ParseManifest(std::string bytes, std::string_view content_type)
     return InvalidArgument("manifest " + m.digest +
                            " is not valid JSON: " + doc.status().message());
   if (!doc->is_object()) return InvalidArgument("manifest " + m.digest + " is not a JSON object");
-  m.media_type = doc->GetString("mediaType");
-  if (m.media_type.empty()) m.media_type = text::MediaTypeOnly(content_type);
-  if (IsSchema1MediaType(m.media_type) ||
+  const std::string body_type = doc->GetString("mediaType");
+  const std::string header_type = text::MediaTypeOnly(content_type);
+  if (IsSchema1MediaType(body_type) || IsSchema1MediaType(header_type) ||
       (doc->Find("schemaVersion") && doc->Find("schemaVersion")->AsInt() == 1)) {
     return Status(StatusCode::kUnimplemented,
                   "manifest " + m.digest +
                       " is Docker schema 1, which is not supported; push it as schema 2 or OCI");
   }
-  if (!IsIndexMediaType(m.media_type) && !IsImageManifestMediaType(m.media_type)) {
-    // Content-Type can be generic (application/json); the shape still tells an index from an image.
-    if (doc->Find("manifests") != nullptr) {
-      m.media_type = std::string(kOciIndex);
-    } else if (doc->Find("config") != nullptr && doc->Find("layers") != nullptr) {
-      m.media_type = std::string(kOciManifest);
-    } else {
-      return InvalidArgument("manifest " + m.digest + " has unsupported media type \"" +
-                             m.media_type + "\"");
-    }
+  const auto is_manifest_type = [](std::string_view t) {
+    return IsIndexMediaType(t) || IsImageManifestMediaType(t);
+  };
+  // The registry's Content-Type and the document's mediaType must not disagree: which one is
+  // believed decides what the bytes mean (a generic type such as application/json says nothing).
+  if (!body_type.empty() && is_manifest_type(header_type) && body_type != header_type) {
+    return InvalidArgument("manifest " + m.digest + " was served as \"" + header_type +
+                           "\" but says it is \"" + body_type + "\"; refusing a contradiction");
+  }
+  // A document that is both an index and an image is read differently by different clients
+  // (CVE-2021-41190); the image spec now forbids it.
+  const bool has_children = doc->Find("manifests") != nullptr;
+  const bool has_image_parts = doc->Find("config") != nullptr || doc->Find("layers") != nullptr;
+  if (has_children && has_image_parts) {
+    return InvalidArgument("manifest " + m.digest +
+                           " has both `manifests` and `config`/`layers`; an ambiguous document "
+                           "is refused");
+  }
+  m.media_type = body_type.empty() ? header_type : body_type;
+  if (!is_manifest_type(m.media_type)) {
+    // Neither the document nor the registry says what it is: guessing from its shape would let a
+    // wrong or missing Content-Type decide.
+    return InvalidArgument("manifest " + m.digest + " has no manifest media type: " +
+                           (body_type.empty() ? std::string("no mediaType in the document")
+                                              : "mediaType \"" + body_type + "\"") +
+                           " and " +
+                           (header_type.empty() ? std::string("no Content-Type")
+                                                : "Content-Type \"" + header_type + "\""));
+  }
+  if (IsIndexMediaType(m.media_type) && !has_children) {
+    return InvalidArgument("manifest " + m.digest + " is typed \"" + m.media_type +
+                           "\" but lists no `manifests`");
   }
   m.doc = std::move(*doc);
   m.bytes = std::move(bytes);

@@ -19,6 +19,9 @@ bool IsSha256(std::string_view digest) { return digest.rfind("sha256:", 0) == 0;
 
 bool IsSuccess(int status) { return status >= 200 && status < 300; }
 
+// The cap on a JSON answer (tag lists, token answers, errors): a few MiB, far above real ones.
+constexpr size_t kMaxJsonAnswerBytes = size_t{8} << 20;
+
 std::optional<int64_t> ContentLength(const http::Response& r) {
   auto v = r.headers.Get("Content-Length");
   if (!v) return std::nullopt;
@@ -142,6 +145,7 @@ Result<http::Response> RegistryClient::SendToken(http::Request request) {
   auto url = http::Url::Parse(request.url);
   if (!url.ok()) return url.status();
   request.timeout = options_.request_timeout;
+  request.max_response_bytes = kMaxJsonAnswerBytes;  // a token answer is a few KiB
   return ClientFor(url->Origin()).Send(std::move(request));
 }
 
@@ -156,6 +160,9 @@ Result<http::Response> RegistryClient::Send(http::Request request, const ScopeSe
                 "the registry sent us to plain-http " + url->Origin());
   }
   request.timeout = options_.request_timeout;
+  // Every answer is read up to a cap fitting what it is (set by the caller, or the JSON default),
+  // so a registry that sends gigabytes costs bounded memory and a clear error.
+  if (request.max_response_bytes == 0) request.max_response_bytes = kMaxJsonAnswerBytes;
   http::Client& client = ClientFor(url->Origin());
 
   std::string sent;
@@ -166,14 +173,14 @@ Result<http::Response> RegistryClient::Send(http::Request request, const ScopeSe
     if (!sent.empty()) request.headers.Set("Authorization", sent);
   }
   auto response = client.Send(request);
-  if (!response.ok()) return Fail(response.status().code(), what, response.status().message());
+  if (!response.ok()) return TransportFailure(what, response.status());
   if (response->status != 401 || !own_origin) return response;
 
   auto retry_header = auth_->AfterUnauthorized(scopes, *response, sent);
   if (!retry_header.ok()) return retry_header.status();
   request.headers.Set("Authorization", *retry_header);
   response = client.Send(std::move(request));
-  if (!response.ok()) return Fail(response.status().code(), what, response.status().message());
+  if (!response.ok()) return TransportFailure(what, response.status());
   if (response->status == 401) {
     // Re-authenticated once already: the registry refuses what we have.
     Status refused = StatusFromResponse(*response, config_.host, what);
@@ -182,6 +189,14 @@ Result<http::Response> RegistryClient::Send(http::Request request, const ScopeSe
                                                     auth_->CredentialsDescription() + ")");
   }
   return response;
+}
+
+Status RegistryClient::TransportFailure(std::string_view what, const Status& status) const {
+  // A body over its cap is the registry's doing, not a rate limit (which kResourceExhausted
+  // would say): an invalid answer, refused.
+  if (http::IsResponseTooLarge(status))
+    return Fail(StatusCode::kInvalidArgument, what, status.message() + "; refused");
+  return Fail(status.code(), what, status.message());
 }
 
 Result<std::vector<std::string>> RegistryClient::ListTags(std::string_view repository) {
@@ -235,11 +250,13 @@ Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
 
   http::Request request = NewRequest("GET", V2(repository, "manifests/" + std::string(reference)),
                                      {{"Accept", std::string(kManifestAccept)}});
+  // The transport stops reading at the cap (a Content-Length above it is refused unread).
+  request.max_response_bytes = options_.max_manifest_bytes;
   auto response = Send(request, ScopeSet{Scope::Pull(repository)}, what);
   if (!response.ok()) return response.status();
   if (response->status != 200) return StatusFromResponse(*response, config_.host, what);
-  if (response->body.size() > options_.max_manifest_bytes) {
-    return Fail(StatusCode::kResourceExhausted, what,
+  if (response->body.size() > options_.max_manifest_bytes) {  // a transport without caps
+    return Fail(StatusCode::kInvalidArgument, what,
                 "manifest of " + std::to_string(response->body.size()) +
                     " bytes exceeds the limit of " + std::to_string(options_.max_manifest_bytes));
   }
@@ -349,11 +366,13 @@ Result<std::string> RegistryClient::GetBlob(std::string_view repository, std::st
                 "blob of " + std::to_string(*expected_size) + " bytes exceeds the in-memory limit");
   }
   http::Request request = NewRequest("GET", V2(repository, "blobs/" + std::string(digest)));
+  request.max_response_bytes = expected_size ? static_cast<size_t>(*expected_size) + 1
+                                             : options_.max_blob_bytes;
   auto response = Send(request, ScopeSet{Scope::Pull(repository)}, what);
   if (!response.ok()) return response.status();
   if (response->status != 200) return StatusFromResponse(*response, config_.host, what);
   if (response->body.size() > options_.max_blob_bytes) {
-    return Fail(StatusCode::kResourceExhausted, what, "blob exceeds the in-memory limit");
+    return Fail(StatusCode::kInvalidArgument, what, "blob exceeds the in-memory limit");
   }
   std::string actual = Sha256Digest(response->body);
   if (actual != digest)
@@ -384,10 +403,17 @@ Result<Descriptor> RegistryClient::PushBlob(std::string_view repository, std::st
     if (claimed && text::Trim(*claimed) == digest) return done;
     return Fail(StatusCode::kDataLoss, what, "the registry completed an upload that is not ours");
   }
+  if (IsSuccess(started->status) && started->status != 202) {
+    // 200, 204…: no upload session and no blob; going on would PUT to nowhere.
+    return Fail(StatusCode::kFailedPrecondition, what,
+                "the registry answered " + std::to_string(started->status) +
+                    " to the upload start; the distribution spec asks for 202 with a Location");
+  }
   if (started->status != 202) return StatusFromResponse(*started, config_.host, what);
   auto location = started->headers.Get("Location");
-  if (!location || location->empty())
-    return Fail(StatusCode::kInternal, what, "202 without an upload Location");
+  if (!location || text::Trim(*location).empty())
+    return Fail(StatusCode::kFailedPrecondition, what,
+                "202 without an upload Location; nothing was uploaded");
   auto base = http::Url::Parse(start_url);
   if (!base.ok()) return base.status();
   auto upload = base->Resolve(text::Trim(*location));

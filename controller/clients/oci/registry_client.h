@@ -57,7 +57,9 @@ struct RegistryClientOptions {
   // Redirects, retries and backoff. insecure_origins is filled in from the RegistryConfig.
   http::ClientOptions http;
   std::chrono::milliseconds request_timeout{30000};
-  size_t max_manifest_bytes = 8 * 1024 * 1024;  // the spec asks registries to take at least 4 MB
+  // The OCI limit: registries need accept no larger manifest, so a larger one is refused, and the
+  // transport stops reading it at the cap (a Content-Length above it is refused unread).
+  size_t max_manifest_bytes = 4 * 1024 * 1024;
   size_t max_blob_bytes = 32 * 1024 * 1024;     // GetBlob reads into memory: configs, not layers
   int tag_page_size = 1000;                     // the `n` sent with tags/list
   int max_tag_pages = 100;  // more pages than this is an error, not a partial list
@@ -148,6 +150,8 @@ class RegistryClient {
   http::Client& ClientFor(const std::string& origin);
   std::string V2(std::string_view repository, std::string_view rest) const;
   Status Fail(StatusCode code, std::string_view what, const std::string& detail) const;
+  // A failure of the wire as this client reports it (a body over its cap: kInvalidArgument).
+  Status TransportFailure(std::string_view what, const Status& status) const;
 
   RegistryConfig config_;
   std::unique_ptr<http::Transport> owned_transport_;
