@@ -44,6 +44,20 @@ Result<DeploymentStatus> ReadStatusFile(const std::string& path, const std::stri
   return status;
 }
 
+// Renames an unreadable status file to PATH.unreadable (PATH.unreadable.2, … when taken), so
+// the status written next does not destroy what it held; "; kept as …" for the message.
+std::string KeepAside(const std::string& path) {
+  std::error_code ec;
+  for (int n = 1; n < 100; ++n) {
+    const std::string aside = path + ".unreadable" + (n == 1 ? "" : "." + std::to_string(n));
+    if (fs::exists(aside, ec)) continue;
+    fs::rename(path, aside, ec);
+    if (ec) return "; could not keep it aside: " + ec.message();
+    return "; kept as " + aside + ", a new status is written";
+  }
+  return "; not kept aside: 99 earlier copies are there";
+}
+
 }  // namespace
 
 StatusStore::StatusStore(std::string state_dir) {
@@ -102,6 +116,10 @@ StoredStatuses StatusStore::ReadAll() const {
       Result<DeploymentStatus> status = ReadStatusFile(path.string(), key);
       if (status.ok()) {
         out.statuses.push_back(std::move(*status));
+      } else if (status.status().code() == StatusCode::kInvalidArgument) {
+        // Read but not ours to read (torn by hand, another format version): the next Write would
+        // replace it, so its content is kept aside first.
+        out.problems.push_back(status.status().message() + KeepAside(path.string()));
       } else {
         out.problems.push_back(status.status().message());
       }

@@ -4,7 +4,10 @@
 // Layout: <state_dir>/status/<namespace>/<name>.json (names are DNS labels, so they are safe file
 // names). Every write is atomic (base/atomic_file.h: temporary file, fsync, rename, fsync of the
 // directory): a reader, or the next process after a crash, sees the previous document or the new
-// one, never a torn one. A file that does not parse is reported by ReadAll, not deleted.
+// one, never a torn one. A file that does not parse, or is not a status of this format version
+// (written by a newer Spaceport), is reported by ReadAll and renamed to NAME.json.unreadable, so
+// the status written next replaces nothing: nothing is lost and an older version never
+// overwrites a newer one's file.
 //
 //   StatusStore store(state_dir);
 //   if (Status s = store.Write(status); !s.ok()) log(s);

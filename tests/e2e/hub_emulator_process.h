@@ -30,6 +30,7 @@ class HubEmulatorProcess : public EmulatorProcess {
   struct Options {
     std::string token = "hf_e2e:acme";  // TOKEN:USER[:ORGS]
     std::string registry_map;           // HOST=URL, or empty
+    std::string registry_credentials;   // HOST=USER:PASSWORD for the mapped registry, or empty
     std::string build_seconds = "0.3";
     std::string start_seconds = "0.3";
     std::string budget;  // --budget: /api/ requests per token and window; empty: the default
@@ -52,6 +53,10 @@ class HubEmulatorProcess : public EmulatorProcess {
     if (!options.registry_map.empty()) {
       argv.push_back("--registry-map");
       argv.push_back(options.registry_map);
+    }
+    if (!options.registry_credentials.empty()) {
+      argv.push_back("--registry-credentials");
+      argv.push_back(options.registry_credentials);
     }
     if (!options.budget.empty()) {
       argv.push_back("--budget");

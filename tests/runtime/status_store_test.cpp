@@ -120,7 +120,8 @@ TEST(StatusStore, ReadAllListsEveryNamespaceSortedByKey) {
   EXPECT_EQ(all.statuses[2], Sample("prod/web"));
 }
 
-// A bad file is reported with its path and why, never deleted, and does not hide the others.
+// A bad file is reported with its path and why, never deleted (kept aside as .unreadable, so the
+// next write destroys nothing), and does not hide the others.
 TEST(StatusStore, ReadAllReportsBadFilesAndStillLoadsTheRest) {
   support::TempDir temp("status-store");
   const std::string state = temp.path().string();
@@ -144,7 +145,38 @@ TEST(StatusStore, ReadAllReportsBadFilesAndStillLoadsTheRest) {
               HasSubstr(dir + "moved.json: holds the status of \"default/elsewhere\""));
   EXPECT_THAT(all.problems[1], HasSubstr(dir + "spec.json: status document: field \"kind\""));
   EXPECT_THAT(all.problems[2], HasSubstr(dir + "torn.json: "));
-  EXPECT_TRUE(fs::exists(dir + "torn.json"));
+  EXPECT_THAT(all.problems[2], HasSubstr("; kept as " + dir + "torn.json.unreadable"));
+  EXPECT_EQ(support::ReadFile(dir + "torn.json.unreadable"),
+            R"({"apiVersion":"spaceport.dev/v1alpha1","kind":"SpaceDep)");
+  EXPECT_FALSE(fs::exists(dir + "torn.json"));
+  // Read again, the aside copies are not statuses and not problems.
+  EXPECT_THAT(store.ReadAll().problems, IsEmpty());
+}
+
+// A status file of another format version (a newer Spaceport's) is named as such, kept aside,
+// and a second unreadable file of the same name does not overwrite the first copy.
+TEST(StatusStore, AFileOfANewerFormatVersionIsKeptAsideNotOverwritten) {
+  support::TempDir temp("status-store");
+  const std::string state = temp.path().string();
+  StatusStore store(state);
+  const std::string path = store.PathOf("default/tools");
+  const std::string newer =
+      R"({"apiVersion":"spaceport.dev/v2","kind":"SpaceDeploymentStatus","key":"default/tools"})";
+  ASSERT_TRUE(support::WriteFile(path, newer));
+  StoredStatuses all = store.ReadAll();
+  ASSERT_EQ(all.problems.size(), 1u);
+  EXPECT_THAT(all.problems[0], HasSubstr(path + ": status document: field \"apiVersion\""));
+  EXPECT_THAT(all.problems[0], HasSubstr("(got \"spaceport.dev/v2\")"));
+  EXPECT_THAT(all.problems[0], HasSubstr("kept as " + path + ".unreadable"));
+  ASSERT_TRUE(store.Write(Sample("default/tools")).ok());
+  EXPECT_EQ(support::ReadFile(path + ".unreadable"), newer);
+
+  ASSERT_TRUE(support::WriteFile(path, "{"));
+  all = store.ReadAll();
+  ASSERT_EQ(all.problems.size(), 1u);
+  EXPECT_THAT(all.problems[0], HasSubstr("kept as " + path + ".unreadable.2"));
+  EXPECT_EQ(support::ReadFile(path + ".unreadable"), newer);
+  EXPECT_EQ(support::ReadFile(path + ".unreadable.2"), "{");
 }
 
 TEST(StatusStore, ReadingACorruptFileFailsNamingIt) {
