@@ -1,22 +1,24 @@
 // Reconciler: one pass of the pipeline for one SpaceDeployment, as the controller runs it —
 // observe → plan → act → status — in the manner of Flux's reconcilers: an ordered list of small
-// steps, each of which may end the pass with a typed outcome that picks the condition.
+// named steps (runtime/reconcile_steps.h: suspend, secrets, observe, plan, complete-view, act,
+// status, drift-report, deploy-track, then the judging steps action-failed, plan-stalled,
+// health-timeout, in-progress, drift-warn, ready), each of which may end the pass with a typed
+// Ending whose kind picks the conditions and the requeue:
 //
-//   1. suspended?         status shows it; nothing observed or changed
-//   2. observe            only what this deployment names (registry, builds, its Spaces)
-//   3. plan               plan::MakePlan over this deployment alone
-//   4. act                act::Executor with follow = false: builds and Spaces that are still on
-//                         their way are looked at once and reported pending, so no worker waits
-//                         out a Docker build; the pass asks to come back after `progress_poll`
-//   5. status             conditions (Ready; Reconciling/Stalled only while true), drift, Spaces,
-//                         the reconcile appended to the last five
-//   6. notifications      what changed since the previous status (report/notifier.h events)
+//   Suspended → Ready=Unknown, after spec.interval
+//   Ready     → Ready=True, after spec.interval (DeploySucceeded when a deploy ended)
+//   Warned    → Ready=False Drifted (driftPolicy warn), after spec.interval
+//   Waiting   → Reconciling=True (a build or Space on its way), after progress_poll
+//   Retrying  → Reconciling=True, backoff: a transient failure (RateLimited, HubError,
+//               RegistryError, Conflict, ...)
+//   Stalled   → Stalled=True, after spec.interval, never a hot loop: AuthFailed, ImageMissing,
+//               SpaceFailed, BuildFailed, InvalidSpec, SpaceTimeout, SecretMissing, ...
 //
-// The outcome says how to requeue: success → after spec.interval; progressing → after
-// progress_poll; transient failure (RateLimited, HubError, RegistryError, Conflict) → backoff;
-// stalled (AuthFailed, ImageMissing, SpaceFailed, BuildFailed, InvalidSpec) → after the interval,
-// never a hot loop. The reconciler itself keeps no state between passes: the previous status is
-// passed in, so a restarted controller continues from the status files.
+// Act runs act::Executor with follow = false: builds and Spaces still on their way are looked at
+// once and reported pending, so no worker waits out a Docker build. Notifications
+// (report/notifier.h events) say what changed since the previous status. The reconciler keeps no
+// state between passes: the previous status is passed in, so a restarted controller continues
+// from the status files.
 //
 // Thread-safe for distinct deployments (the work queue never hands one key to two workers).
 //
