@@ -126,8 +126,8 @@ http::Response GithubEmulator::Handle(const http::Server::IncomingRequest& reque
                              "API rate limit exceeded for user " + caller_name + ".",
                              "rest/overview/rate-limits-for-the-rest-api");
       response.headers.Set("Retry-After", std::to_string(decision.retry_after_seconds));
-    } else if (std::optional<http::Response> fault = s.faults.Take(request.method, request.path)) {
-      response = std::move(*fault);
+    } else if (std::optional<FaultRule> fault = s.faults.Take(request.method, request.path)) {
+      response = FaultAnswer(*fault);
     } else if (!route) {
       response = GithubError(404, "Not Found", "rest");
     } else if (!caller) {

@@ -121,8 +121,8 @@ http::Response HubEmulator::Handle(const http::Server::IncomingRequest& request)
       }
       if (decision && !decision->allowed) {
         response = RateLimited(*decision);
-      } else if (std::optional<http::Response> fault = state.faults.Take(request.method, request.path)) {
-        response = *std::move(fault);
+      } else if (std::optional<FaultRule> fault = state.faults.Take(request.method, request.path)) {
+        response = FaultAnswer(*fault);
       } else if (!matched) {
         response = HubError(404, "", "Sorry, we can't find the page you are looking for.");
       } else {

@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "base/json.h"
+#include "emulators/common/program.h"
 #include "emulators/github/github_emulator.h"
 #include "emulators/hub/offset_clock.h"  // header-only; shared with the Hub emulator
 
@@ -157,26 +158,9 @@ int main(int argc, char** argv) {
   options.rate_limited_status = limited_status;
   if (verbose) options.request_log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
-  // Block the stop signals before any thread starts, so sigwait below is the only receiver
-  // (commands are started with an empty signal mask).
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  spaceport::emulators::StopSignals stop;  // before any thread starts
   spaceport::hub_emulator::OffsetClock clock(spaceport::RealClock::Instance());
   options.advance_clock = [&clock](spaceport::Clock::Duration d) { clock.Advance(d); };
   spaceport::github_emulator::GithubEmulator github(std::move(options), clock);
-  if (spaceport::Status s = github.Listen(address, port); !s.ok()) {
-    std::cerr << "github-emulator: " << s.ToString() << "\n";
-    return 1;
-  }
-  std::printf("listening on %s\n", github.base_url().c_str());
-  std::fflush(stdout);
-
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  github.Stop();
-  return 0;
+  return spaceport::emulators::ServeUntilStopped("github-emulator", github, address, port, stop);
 }

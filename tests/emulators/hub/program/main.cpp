@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "emulators/common/program.h"
 #include "emulators/hub/hub_emulator.h"
 #include "emulators/hub/offset_clock.h"
 
@@ -115,26 +116,9 @@ int main(int argc, char** argv) {
   options.serve_apps = serve_apps;
   if (verbose) options.request_log = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
 
-  // Block the stop signals before any thread starts, so every thread inherits the mask and
-  // sigwait below is the only receiver.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
+  spaceport::emulators::StopSignals stop;  // before any thread starts
   spaceport::hub_emulator::OffsetClock clock(spaceport::RealClock::Instance());
   options.advance_clock = [&clock](spaceport::Clock::Duration d) { clock.Advance(d); };
   spaceport::hub_emulator::HubEmulator hub(std::move(options), clock);
-  if (spaceport::Status s = hub.Listen(address, port); !s.ok()) {
-    std::cerr << "hub-emulator: " << s.ToString() << "\n";
-    return 1;
-  }
-  std::printf("listening on %s\n", hub.base_url().c_str());
-  std::fflush(stdout);
-
-  int received = 0;
-  sigwait(&stop_signals, &received);
-  hub.Stop();
-  return 0;
+  return spaceport::emulators::ServeUntilStopped("hub-emulator", hub, address, port, stop);
 }
