@@ -281,6 +281,19 @@ void ReadStateDir(spec::DiagnosticSink& sink, MapReader& top, ControllerConfig& 
   config.state_dir = *dir;
 }
 
+// requestTimeout: a duration of 1 s to 10 min (longer would let one stall hold a worker for good).
+void ReadRequestTimeout(spec::DiagnosticSink& sink, MapReader& top, ControllerConfig& config) {
+  const spec::yaml::Node* node = top.Get("requestTimeout");
+  if (node == nullptr) return;
+  std::optional<int64_t> seconds = spec::ReadDuration(sink, *node, "requestTimeout");
+  if (!seconds) return;
+  if (*seconds > 600) {
+    sink.Error(node->mark, "requestTimeout", "must be at most 10m");
+    return;
+  }
+  config.request_timeout = std::chrono::seconds(*seconds);
+}
+
 }  // namespace
 
 ConfigLoad ParseControllerConfig(const std::string& text, const std::string& file,
@@ -294,7 +307,8 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
     sink.Error(docs[0].error->mark, "", docs[0].error->message);
   } else {
     const spec::yaml::Node& root = *docs[0].root;
-    MapReader top(sink, root, "", {"apiVersion", "kind", "registries", "hub", "stateDir"});
+    MapReader top(sink, root, "", {"apiVersion", "kind", "registries", "hub", "stateDir",
+                                   "requestTimeout"});
     if (top.is_mapping()) {
       auto api = top.String("apiVersion", Need::kRequired);
       if (api && *api != spec::kApiVersion)
@@ -313,6 +327,7 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
       }
       ReadHub(sink, top.Get("hub"), env, out.config);
       ReadStateDir(sink, top, out.config);
+      ReadRequestTimeout(sink, top, out.config);
     }
   }
   out.diagnostics = std::move(sink.diagnostics());

@@ -16,6 +16,7 @@
 //     tokenFromEnv: SPACEPORT_HF_TOKEN     # or tokenFile: PATH; default: HF_TOKEN, token file
 //     budget: {requests: 1000, windowSeconds: 300}
 //   stateDir: /var/lib/spaceport           # default: runtime/state_dir.h
+//   requestTimeout: 30s                    # the longest one request to an upstream may take
 //
 // Errors use the desired-state format (FILE:LINE:COL: FIELD: message) and all are reported.
 // Passwords and tokens are never written in the file itself: only the name of an environment
@@ -23,6 +24,7 @@
 // DefaultControllerConfig gives the same result as an empty one (the Hub from the environment).
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -48,6 +50,10 @@ struct ControllerConfig {
   hub::HubConfig hub;
   hub::HostBudgetOptions hub_budget;  // hub.budget; the Hub's own defaults when absent
   std::string state_dir;              // stateDir as written; "" = the default (state_dir.h)
+  // requestTimeout: a deadline for each request to the registries, the Hub and GitHub (whole
+  // exchange, retries of it not included), so a stalled upstream frees its worker. Log streams
+  // keep their own longer deadline.
+  std::chrono::seconds request_timeout{30};
 };
 
 // The `hub:` section as written; every field is optional.

@@ -18,6 +18,12 @@
 namespace spaceport::runtime {
 namespace {
 
+github::GithubClientOptions GithubOptions(const ControllerConfig& config) {
+  github::GithubClientOptions options;
+  options.request_timeout = config.request_timeout;
+  return options;
+}
+
 }  // namespace
 
 std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
@@ -49,9 +55,15 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   world->fingerprint_key = key->value;
 
   Clock& clock = RealClock::Instance();
-  world->registries = std::make_unique<oci::Registries>(world->config.registries, clock);
+  oci::Registries::Options registry_options;
+  registry_options.client.request_timeout = world->config.request_timeout;
+  registry_options.env = world->env;
+  world->registries =
+      std::make_unique<oci::Registries>(world->config.registries, clock, std::move(registry_options));
   world->hub_budget = std::make_shared<hub::HostBudget>(clock, world->config.hub_budget);
-  auto hub = hub::HubClient::Create(world->config.hub, clock, world->hub_budget);
+  hub::HubClientOptions hub_options;
+  hub_options.request_timeout = world->config.request_timeout;
+  auto hub = hub::HubClient::Create(world->config.hub, clock, world->hub_budget, hub_options);
   if (!hub.ok()) {
     err << "spaceport: Hub client: " << hub.status().message() << '\n';
     return nullptr;
@@ -69,7 +81,7 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
       err << "spaceport: GitHub: " << gh_config.status().message() << '\n';
       return nullptr;
     }
-    auto gh = github::GithubClient::Create(*gh_config, clock);
+    auto gh = github::GithubClient::Create(*gh_config, clock, nullptr, GithubOptions(world->config));
     if (!gh.ok()) {
       err << "spaceport: GitHub client: " << gh.status().message() << '\n';
       return nullptr;
@@ -117,7 +129,8 @@ void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment
       err << "spaceport: " << d.Key() << ": GitHub: " << config.status().message() << '\n';
       continue;
     }
-    auto client = github::GithubClient::Create(*config, RealClock::Instance());
+    auto client = github::GithubClient::Create(*config, RealClock::Instance(), nullptr,
+                                               GithubOptions(world.config));
     if (!client.ok()) {
       err << "spaceport: " << d.Key() << ": GitHub client: " << client.status().message() << '\n';
       continue;

@@ -165,7 +165,11 @@ INSTANTIATE_TEST_SUITE_P(
                   "c.yaml:4:12: hub.budget.windowSecond: unknown field; did you mean "
                   "\"windowSeconds\"?"},
         BadConfig{"a_relative_state_dir_is_refused", "stateDir: state\n",
-                  "c.yaml:3:11: stateDir: must be an absolute path"}),
+                  "c.yaml:3:11: stateDir: must be an absolute path"},
+        BadConfig{"a_request_timeout_over_ten_minutes_is_refused", "requestTimeout: 11m\n",
+                  "c.yaml:3:17: requestTimeout: must be at most 10m"},
+        BadConfig{"a_request_timeout_that_is_no_duration_is_refused", "requestTimeout: soon\n",
+                  "c.yaml:3:17: requestTimeout: expected a duration such as 30s, 5m, 1h or 1h30m, got \"soon\""}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(ControllerConfig, AHubSectionSetsEndpointTokenBudgetAndTheStateDirectory) {
@@ -188,6 +192,14 @@ TEST(ControllerConfig, AHubSectionSetsEndpointTokenBudgetAndTheStateDirectory) {
   EXPECT_EQ(load.config.hub_budget.requests_per_window, 200);
   EXPECT_EQ(load.config.hub_budget.window, std::chrono::seconds(60));
   EXPECT_EQ(load.config.state_dir, "/var/lib/spaceport");
+}
+
+TEST(ControllerConfig, RequestTimeoutIsThirtySecondsUnlessTheConfigSaysOtherwise) {
+  EXPECT_EQ(ParseControllerConfig(kHeader, "c.yaml", Env({})).config.request_timeout,
+            std::chrono::seconds(30));
+  ConfigLoad load = ParseControllerConfig(std::string(kHeader) + "requestTimeout: 5s\n", "c.yaml", Env({}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  EXPECT_EQ(load.config.request_timeout, std::chrono::seconds(5));
 }
 
 TEST(ControllerConfig, WithoutAHubSectionTheHubComesFromTheEnvironmentWithTheHubsBudget) {
