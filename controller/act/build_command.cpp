@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -236,6 +237,22 @@ bool ReadAll(int fd, char* data, size_t size) {
   return true;
 }
 
+// Whole names and name prefixes (ending in '_') of the toolchain variables a build inherits.
+constexpr std::string_view kToolchainNames[] = {
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TERM", "TMPDIR",
+    "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH", "DOCKER_TLS_VERIFY", "DOCKER_BUILDKIT",
+    "BUILDKIT_HOST", "REGISTRY_AUTH_FILE", "STORAGE_DRIVER", "STORAGE_OPTS", "SSL_CERT_FILE",
+    "SSL_CERT_DIR", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"};
+constexpr std::string_view kToolchainPrefixes[] = {"LC_", "XDG_", "BUILDAH_", "CONTAINERS_"};
+
+bool IsToolchainName(std::string_view name) {
+  for (std::string_view n : kToolchainNames)
+    if (name == n) return true;
+  for (std::string_view p : kToolchainPrefixes)
+    if (name.starts_with(p)) return true;
+  return false;
+}
+
 Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& log_path,
                               const std::string& exit_path, const std::string& record_path,
                               int64_t timeout_ms, int64_t grace_ms) {
@@ -246,19 +263,11 @@ Result<LaunchPlan> PlanLaunch(const BuildRequest& request, const std::string& lo
     if (!rendered.ok()) return rendered.status();
     plan.argv_storage.push_back(std::move(*rendered));
   }
-  const std::pair<std::string, std::string> ours[] = {{"IMAGE", request.Image()},
-                                                      {"VERSION", request.version},
-                                                      {"REPOSITORY", request.repository},
-                                                      {"BUILD_ID", request.build_id}};
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
-    std::string_view entry(*e);
-    bool replaced = false;
-    for (const auto& [name, value] : ours) {
-      replaced = replaced || entry.starts_with(name + "=");
-    }
-    if (!replaced) plan.env_storage.emplace_back(entry);
-  }
-  for (const auto& [name, value] : ours) plan.env_storage.push_back(name + "=" + value);
+  plan.env_storage = BuildEnvironment(environ, request.spec.command->pass_env,
+                                      {{"IMAGE", request.Image()},
+                                       {"VERSION", request.version},
+                                       {"REPOSITORY", request.repository},
+                                       {"BUILD_ID", request.build_id}});
   for (std::string& a : plan.argv_storage) plan.argv.push_back(a.data());
   plan.argv.push_back(nullptr);
   for (std::string& e : plan.env_storage) plan.envp.push_back(e.data());
@@ -445,6 +454,26 @@ Result<BuildState> CommandBuilder::Poll(const BuildRequest& request, const Build
       break;
   }
   return state;
+}
+
+std::vector<std::string> BuildEnvironment(const char* const* inherited,
+                                          const std::vector<std::string>& pass_env,
+                                          const std::vector<std::pair<std::string, std::string>>& ours) {
+  std::vector<std::string> out;
+  for (const char* const* e = inherited; e != nullptr && *e != nullptr; ++e) {
+    const std::string_view entry(*e);
+    const size_t eq = entry.find('=');
+    if (eq == std::string_view::npos || eq == 0) continue;
+    const std::string_view name = entry.substr(0, eq);
+    bool replaced = false;
+    for (const auto& [n, value] : ours) replaced = replaced || name == n;
+    if (replaced) continue;
+    if (IsToolchainName(name) ||
+        std::find(pass_env.begin(), pass_env.end(), name) != pass_env.end())
+      out.emplace_back(entry);
+  }
+  for (const auto& [name, value] : ours) out.push_back(name + "=" + value);
+  return out;
 }
 
 }  // namespace spaceport::act

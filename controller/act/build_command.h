@@ -1,8 +1,10 @@
 // CommandBuilder: builds an image version by running a local command (spec.image.build.command).
 //
 // The argv runs as given — no shell — after its {{ .Version }} / {{ .Image }} / {{ .BuildID }}
-// placeholders are rendered, with IMAGE (repository:version), VERSION, REPOSITORY and BUILD_ID
-// added to Spaceport's own environment. Its stdout and stderr go to one log file in the state
+// placeholders are rendered, in an environment made by BuildEnvironment (below): the toolchain
+// part of Spaceport's own, the names the spec lists in passEnv, and IMAGE (repository:version),
+// VERSION, REPOSITORY and BUILD_ID. Never the rest: Spaceport's environment holds the Hub token,
+// GITHUB_TOKEN and webhook secrets, and a build runs other people's Dockerfiles and scripts. Its stdout and stderr go to one log file in the state
 // directory; Poll reports the last `tail_lines` lines of it.
 //
 // The build outlives Spaceport: it runs in its own session under a small monitor process
@@ -23,6 +25,8 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "act/build_lock.h"
 #include "act/builder.h"
@@ -54,6 +58,16 @@ class CommandBuilder final : public Builder {
   Clock& clock_;
   CommandBuilderOptions options_;
 };
+
+// The environment a build command gets, as NAME=VALUE entries: from `inherited` (Spaceport's
+// own), only the variables builders need to find their tools, registries and proxies (PATH,
+// HOME, USER, LANG, LC_*, TZ, TMPDIR, XDG_*, DOCKER_HOST, DOCKER_CONFIG, DOCKER_CERT_PATH,
+// DOCKER_TLS_VERIFY, DOCKER_BUILDKIT, BUILDKIT_HOST, BUILDAH_*, CONTAINERS_*, REGISTRY_AUTH_FILE,
+// STORAGE_DRIVER, STORAGE_OPTS, SSL_CERT_FILE, SSL_CERT_DIR, the *_proxy pair of each case) plus
+// those named in `pass_env`; then `ours`, which replace any inherited value of the same name.
+std::vector<std::string> BuildEnvironment(const char* const* inherited,
+                                          const std::vector<std::string>& pass_env,
+                                          const std::vector<std::pair<std::string, std::string>>& ours);
 
 // The last `lines` lines of a file (reads at most its last 256 KiB); "" when unreadable.
 std::string TailOfFile(const std::filesystem::path& path, size_t lines);

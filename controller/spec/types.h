@@ -52,8 +52,11 @@ struct GithubActionsBuild {
 };
 
 struct CommandBuild {
-  std::vector<std::string> run;  // argv, no shell; env gets IMAGE, VERSION, REPOSITORY
+  std::vector<std::string> run;  // argv, no shell; env gets IMAGE, VERSION, REPOSITORY, BUILD_ID
   Duration timeout;              // default kDefaultBuildTimeout
+  // passEnv: names of Spaceport's environment variables the build also gets, beyond the
+  // toolchain ones act::BuildEnvironment passes (never Spaceport's own credentials otherwise).
+  std::vector<std::string> pass_env;
 };
 
 // Kubernetes quantities as written ("500m", "2Gi"); unset ones are not sent.

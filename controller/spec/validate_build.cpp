@@ -94,7 +94,7 @@ GithubActionsBuild ReadGithubActions(DiagnosticSink& sink, const yaml::Node& nod
 
 CommandBuild ReadCommand(DiagnosticSink& sink, const yaml::Node& node, const std::string& path) {
   CommandBuild out = DefaultCommandBuild();
-  MapReader command(sink, node, path, {"run", "timeout"});
+  MapReader command(sink, node, path, {"run", "timeout", "passEnv"});
   if (!command.is_mapping()) return out;
 
   if (const yaml::Node* run = command.Require("run")) {
@@ -104,6 +104,26 @@ CommandBuild ReadCommand(DiagnosticSink& sink, const yaml::Node& node, const std
   if (const yaml::Node* timeout = command.Get("timeout")) {
     if (auto seconds = ReadDuration(sink, *timeout, command.PathOf("timeout"))) {
       out.timeout = {*seconds, timeout->text};
+    }
+  }
+  if (const yaml::Node* pass = command.Get("passEnv")) {
+    if (auto items = ReadSequence(sink, *pass, command.PathOf("passEnv"))) {
+      for (size_t i = 0; i < items->size(); ++i) {
+        const std::string item_path = ItemPath(command.PathOf("passEnv"), i);
+        auto name = ReadString(sink, *(*items)[i], item_path);
+        if (!name) continue;
+        if (name->find('=') != std::string::npos) {  // never echo what may be a value
+          sink.Error((*items)[i]->mark, item_path,
+                     "passEnv lists variable names only, not NAME=value; the build gets the value "
+                     "Spaceport has");
+          continue;
+        }
+        if (auto why = CheckEnvName(*name)) {
+          sink.Error((*items)[i]->mark, item_path, *why);
+          continue;
+        }
+        out.pass_env.push_back(*name);
+      }
     }
   }
   return out;

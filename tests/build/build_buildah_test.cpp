@@ -43,7 +43,7 @@ TEST(CommandBuilderWithBuildah, BuildsATinyDockerfileAndPushesItToARealRegistry)
   request.repository = (*registry)->host() + "/owner/built";
   request.version = "v1.0.0";
   request.build_id = "sp-b01d00000001";
-  request.spec.command = spec::CommandBuild{{"/bin/sh", "-c", script}, spec::Duration{600, "10m"}};
+  request.spec.command = spec::CommandBuild{{"/bin/sh", "-c", script}, spec::Duration{600, "10m"}, {}};
 
   FakeClock clock;
   act::CommandBuilder builder(work.path() / "state", clock);

@@ -27,7 +27,7 @@ act::BuildRequest ShellBuild(const std::string& script, int64_t timeout_seconds 
   request.version = std::move(version);
   request.build_id = "sp-0123456789ab";
   request.spec.command = spec::CommandBuild{{"/bin/sh", "-c", script},
-                                            spec::Duration{timeout_seconds, "test"}};
+                                            spec::Duration{timeout_seconds, "test"}, {}};
   return request;
 }
 
@@ -93,6 +93,39 @@ TEST(CommandBuilder, TheEnvironmentCarriesImageVersionRepositoryAndBuildId) {
   act::BuildState state = WaitFinished(f.builder, request, *handle);
   EXPECT_EQ(state.output_tail,
             "registry.test/alice/app:v1.2.0|v1.2.0|registry.test/alice/app|sp-0123456789ab");
+}
+
+// Table: what a build inherits from Spaceport's environment (act::BuildEnvironment).
+TEST(BuildEnvironment, KeepsToolchainAndPassEnvVariablesAndDropsEveryOtherCredential) {
+  const char* inherited[] = {"PATH=/usr/bin",          "HOME=/home/sp",
+                             "LC_ALL=C.UTF-8",         "DOCKER_CONFIG=/etc/docker-auth",
+                             "BUILDAH_ISOLATION=chroot", "https_proxy=http://proxy:3128",
+                             "HF_TOKEN=hf_secret",     "GITHUB_TOKEN=ghp_secret",
+                             "SPACEPORT_API_TOKEN=api", "DEMO_API_KEY=space-secret",
+                             "NPM_TOKEN=npm_passed",   "IMAGE=inherited-image",
+                             "PATHOLOGICAL=1",         "=no-name",
+                             "no-equals-sign",         nullptr};
+  const std::vector<std::string> env = act::BuildEnvironment(
+      inherited, {"NPM_TOKEN", "UNSET_ONE"}, {{"IMAGE", "r/app:v1"}, {"BUILD_ID", "sp-1"}});
+  EXPECT_EQ(env, (std::vector<std::string>{"PATH=/usr/bin", "HOME=/home/sp", "LC_ALL=C.UTF-8",
+                                           "DOCKER_CONFIG=/etc/docker-auth",
+                                           "BUILDAH_ISOLATION=chroot",
+                                           "https_proxy=http://proxy:3128", "NPM_TOKEN=npm_passed",
+                                           "IMAGE=r/app:v1", "BUILD_ID=sp-1"}));
+}
+
+TEST(CommandBuilder, TheBuildDoesNotInheritSpaceportsCredentials) {
+  Fixture f;
+  ::setenv("SPACEPORT_TEST_CREDENTIAL", "hf_must_not_pass", 1);
+  ::setenv("SPACEPORT_TEST_PASSED", "passed-on-request", 1);
+  auto request = ShellBuild("echo \"[$SPACEPORT_TEST_CREDENTIAL|$SPACEPORT_TEST_PASSED|${PATH:+path}]\"");
+  request.spec.command->pass_env = {"SPACEPORT_TEST_PASSED"};
+  auto handle = f.builder.Start(request);
+  ::unsetenv("SPACEPORT_TEST_CREDENTIAL");
+  ::unsetenv("SPACEPORT_TEST_PASSED");
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  act::BuildState state = WaitFinished(f.builder, request, *handle);
+  EXPECT_EQ(state.output_tail, "[|passed-on-request|path]");
 }
 
 TEST(CommandBuilder, ArgumentPlaceholdersAreRenderedWithoutAShell) {

@@ -21,7 +21,7 @@ std::pair<std::vector<spec::SpaceDeployment>, observe::Observation> VariedInput(
     std::string name = "app" + std::to_string(i);
     auto d = Deployment({WithName(name), WithSpace({WithId("o/" + name)})});
     if (i % 3 == 0) d.image.version = "v1.1.0";
-    if (i % 4 == 0) d.image.build.emplace().command = spec::CommandBuild{{"make"}, {60, "1m"}};
+    if (i % 4 == 0) d.image.build.emplace().command = spec::CommandBuild{{"make"}, {60, "1m"}, {}};
     if (i % 5 == 0) d.drift_policy = spec::DriftPolicy::kWarn;
     PutSpace(world, d, d.spaces[0], "v1.0.0");
     if (i % 2 == 0) world.spaces["o/" + name].stage = "PAUSED";

@@ -128,7 +128,7 @@ inline DeploymentMod WithGithubBuild() {
 }
 inline DeploymentMod WithCommandBuild() {
   return [](spec::SpaceDeployment& d) {
-    d.image.build.emplace().command = spec::CommandBuild{{"make", "image"}, {1800, "30m"}};
+    d.image.build.emplace().command = spec::CommandBuild{{"make", "image"}, {1800, "30m"}, {}};
   };
 }
 inline DeploymentMod WithKubernetesJobBuild() {

@@ -397,7 +397,7 @@ Json FullDocument(int which) {
     image.Erase("version");
     image.Set("policy", ParseJson(R"({"semver": ">=1.0.0 <2.0.0"})"));
     image.Set("build", ParseJson(R"({"command": {"run": ["make", "IMAGE={{ .Image }}"],
-                                                 "timeout": "20m"}})"));
+                                                 "timeout": "20m", "passEnv": ["NPM_TOKEN"]}})"));
     space.Set("secrets", ParseJson(R"({"API_KEY": {"fromEnv": "PARITY_KEY"}})"));
   } else if (which == 2) {  // the build token from the environment
     image.Find("build")->Find("githubActions")->Set("token", ParseJson(R"({"fromEnv": "GH"})"));
