@@ -388,9 +388,13 @@ Command AddRunCommand(CLI::App& root) {
   app->add_option("--git-poll-interval", o->git_poll_interval, "Git sources: fetch period")
       ->type_name("DURATION")
       ->capture_default_str();
+  // The URL usually holds a token (a Slack webhook), and a command line is readable by anyone
+  // on the host (/proc/PID/cmdline, ps): the environment variable is the way to pass it.
   app->add_option("--notify", o->notify_url,
-                  "POST drift found/corrected and deploy succeeded/failed here (the URL is a secret)")
-      ->type_name("URL");
+                  "POST drift found/corrected and deploy succeeded/failed here; the URL is a "
+                  "secret, so prefer $SPACEPORT_NOTIFY_URL (a command line is visible in ps)")
+      ->type_name("URL")
+      ->envname("SPACEPORT_NOTIFY_URL");
   app->add_option("--notify-format", o->notify_format, "json or slack (incoming webhook)")
       ->check(CLI::IsMember({"json", "slack"}))
       ->capture_default_str();
