@@ -50,6 +50,34 @@ BudgetCapacity GithubCapacity(const ControllerOptions& o) {
 // The owner part of a Space id ("acme/tools" → "acme").
 std::string OwnerOf(const std::string& space) { return space.substr(0, space.find('/')); }
 
+// A file that fails as a whole (unreadable, over the size cap, too many documents) gives no
+// document at all, so its deployments would look deleted: their status gone, and a later fix
+// starting from nothing. Instead each deployment the previous load had from such a file is listed
+// invalid, at the file's start, so it keeps its status, is not reconciled, and the report shows
+// the file's error against it.
+void KeepDeploymentsOfFailedFiles(const std::map<std::string, spec::SpaceDeployment>& previous,
+                                  const std::vector<spec::InvalidDocument>& previous_invalid,
+                                  spec::LoadResult& loaded) {
+  std::set<std::string> failed_files;
+  for (const spec::Diagnostic& d : loaded.diagnostics)
+    if (d.severity == spec::Severity::kError) failed_files.insert(d.position.file);
+  for (const spec::SpaceDeployment& d : loaded.deployments) failed_files.erase(d.position.file);
+  for (const spec::InvalidDocument& doc : loaded.invalid) failed_files.erase(doc.position.file);
+  if (failed_files.empty()) return;
+  auto keep = [&](const std::string& key, const std::string& name, const std::string& file) {
+    if (!failed_files.count(file) || key.find('/') == std::string::npos) return;
+    spec::InvalidDocument doc;
+    doc.position.file = file;
+    doc.position.line = 1;
+    doc.position.column = 1;
+    doc.name = name;
+    doc.key = key;
+    loaded.invalid.push_back(std::move(doc));
+  };
+  for (const auto& [key, d] : previous) keep(key, d.name, d.position.file);
+  for (const spec::InvalidDocument& doc : previous_invalid) keep(doc.key, doc.name, doc.position.file);
+}
+
 }  // namespace
 
 Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> sources,
@@ -256,6 +284,10 @@ Status Controller::LoadSnapshot(bool initial) {
     parts.push_back(std::move(*snap));
   }
   Snapshot merged = MergeSnapshots(std::move(parts));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    KeepDeploymentsOfFailedFiles(deployments_, last_load_.invalid, merged.loaded);
+  }
   for (const spec::Diagnostic& d : merged.loaded.diagnostics)
     if (d.severity == spec::Severity::kError) Log("invalid desired state: " + d.ToString());
 
@@ -276,6 +308,15 @@ Status Controller::LoadSnapshot(bool initial) {
     }
     for (const auto& [key, d] : deployments_)
       if (!next.count(key)) removed.push_back(key);
+    // A deployment that was invalid and is now gone altogether (its file deleted) loses its
+    // status like any deployment that leaves the sources.
+    std::set<std::string> invalid_now;
+    for (const spec::InvalidDocument& doc : merged.loaded.invalid) invalid_now.insert(doc.key);
+    for (const spec::InvalidDocument& doc : last_load_.invalid)
+      if (doc.key.find('/') != std::string::npos && !next.count(doc.key) &&
+          !deployments_.count(doc.key) && !invalid_now.count(doc.key) &&
+          std::find(removed.begin(), removed.end(), doc.key) == removed.end())
+        removed.push_back(doc.key);
     // A deployment that stays invalid keeps neither queue entry nor metrics; its status file
     // stays, so fixing the file continues its history.
     deployments_ = std::move(next);

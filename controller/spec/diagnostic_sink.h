@@ -1,7 +1,9 @@
 // DiagnosticSink: where the validator of one document writes its findings.
 //
 // It knows the file name (so validators deal only in yaml::Marks and field paths) and counts
-// errors, which is how the loader tells a valid document from an invalid one.
+// errors, which is how the loader tells a valid document from an invalid one. It keeps the first
+// kMaxDiagnostics findings and then one note saying more were left out, so a hostile document
+// (100,000 unknown keys) costs a bounded report, not one line and one allocation per key.
 //
 //   DiagnosticSink sink("examples/app.yaml");
 //   sink.Error(node.mark, "spec.spaces[0].id", "\"grok2api\" is not OWNER/NAME");
@@ -18,6 +20,8 @@ namespace spaceport::spec {
 
 class DiagnosticSink {
  public:
+  static constexpr size_t kMaxDiagnostics = 100;
+
   explicit DiagnosticSink(std::string file) : file_(std::move(file)) {}
 
   void Error(yaml::Mark mark, std::string field, std::string message);
@@ -29,6 +33,9 @@ class DiagnosticSink {
   std::vector<Diagnostic>& diagnostics() { return diagnostics_; }
 
  private:
+  bool Full(yaml::Mark mark);  // true once kMaxDiagnostics are kept (adds the note once)
+
+  bool truncated_ = false;
   std::string file_;
   int error_count_ = 0;
   std::vector<Diagnostic> diagnostics_;
