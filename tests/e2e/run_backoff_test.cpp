@@ -28,7 +28,8 @@ TEST_F(RunBackoff, AHubOutageFailsThePassAndTheBackoffRetryConverges) {
                 .value_or(0),
             1);
   EXPECT_GE(MetricValue("workqueue_retries_total", {{"name", "spacedeployment"}}).value_or(0), 1);
-  const Json* history = StatusFile().Find("history");
+  const Json status = StatusFile();  // kept: Find points into it
+  const Json* history = status.Find("history");
   ASSERT_TRUE(history && history->is_array()) << StatusFile().Dump();
   bool saw_error = false;
   for (size_t i = 0; i < history->size(); ++i)

@@ -395,16 +395,22 @@ TEST_F(HubDown, HubDownForAMinuteIsNotAHotLoopAndTheStatusSaysSo) {
   const int64_t at_down = hub.requests();
   std::vector<int64_t> per_slice;  // Hub requests per 20 s of the outage
   std::string failing_since;
+  std::string states;  // the Hub's state at each look: O(k), F(ailing), ...
+  int unanswered = 0;  // looks at /api/v1/status that got no answer
   for (int slice = 0; slice < 3; ++slice) {
     const int64_t before = hub.requests();
     const auto until = steady_clock::now() + seconds(20);
     while (steady_clock::now() < until) {
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
-      const Json* upstreams = StatusList().Find("upstreams");
+      const Json status = StatusList();  // kept: Find points into it
+      const Json* upstreams = status.Find("upstreams");
+      if (upstreams == nullptr) ++unanswered;
       for (size_t i = 0; upstreams && i < upstreams->size(); ++i)
-        if (upstreams->At(i).GetString("host") == hub_host &&
-            upstreams->At(i).GetString("state") == "Failing")
-          failing_since = upstreams->At(i).GetString("since");
+        if (upstreams->At(i).GetString("host") == hub_host) {
+          states += upstreams->At(i).GetString("state").substr(0, 1);
+          if (upstreams->At(i).GetString("state") == "Failing")
+            failing_since = upstreams->At(i).GetString("since");
+        }
     }
     per_slice.push_back(hub.requests() - before);
   }
@@ -415,14 +421,26 @@ TEST_F(HubDown, HubDownForAMinuteIsNotAHotLoopAndTheStatusSaysSo) {
   // Back up: the edit lands, the Hub is Ok again.
   hub.SetForced(std::nullopt);
   const auto up_at = steady_clock::now();
+  std::string last_look;  // what the last look at recovery saw, for the failure message
   const bool recovered = WaitFor(
       [&] {
-        const Json* upstreams = StatusList().Find("upstreams");
+        const Json status = StatusList();  // kept: Find points into it
+        const Json* upstreams = status.Find("upstreams");
         bool ok = false;
         for (size_t i = 0; upstreams && i < upstreams->size(); ++i)
           ok = ok || (upstreams->At(i).GetString("host") == hub_host &&
                       upstreams->At(i).GetString("state") == "Ok");
-        return ok && WorldIs(2) && Ready({"alpha"});
+        bool edited = true;  // only alpha changed (phase 2's LOG_LEVEL); beta and gamma stay
+        std::string levels;
+        for (const FaultSpace& space : alpha.spaces) {
+          const std::string level = Field(SpaceState(space.id), {"variables", "LOG_LEVEL", "value"});
+          levels += " " + space.id + "=" + level;
+          edited = edited && level == "debug";
+        }
+        const bool ready = Ready({"alpha"});
+        last_look = std::string("Hub ") + (ok ? "Ok" : "not Ok") + ", alpha " +
+                    (ready ? "Ready" : "not Ready") + ", LOG_LEVEL" + levels;
+        return ok && edited && ready;
       },
       seconds(60));
   const double recover_seconds = Seconds(up_at);
@@ -430,7 +448,7 @@ TEST_F(HubDown, HubDownForAMinuteIsNotAHotLoopAndTheStatusSaysSo) {
   std::cout << "Hub down 60 s: " << during << " Hub requests (per 20 s: " << per_slice[0] << ", "
             << per_slice[1] << ", " << per_slice[2] << "), max per minute " << during
             << "; workqueue retries while down " << retries_down << "; failing since "
-            << failing_since << "; recovered " << recover_seconds << " s after the Hub came back\n";
+            << failing_since << "; Hub states seen " << states << ", " << unanswered << " looks unanswered; recovered " << recover_seconds << " s after the Hub came back\n";
   RecordProperty("hub_requests_while_down_60s", static_cast<int>(during));
 
   // Bounded: 3 deployments, each pass a handful of Hub requests with up to 4 attempts each, passes
@@ -442,7 +460,7 @@ TEST_F(HubDown, HubDownForAMinuteIsNotAHotLoopAndTheStatusSaysSo) {
   auto since = ParseRfc3339(failing_since);
   ASSERT_TRUE(since.has_value()) << failing_since;
   EXPECT_LE(std::chrono::abs(*since - down_at), seconds(10)) << failing_since;
-  EXPECT_TRUE(recovered) << "not recovered 60 s after the Hub came back:\n" << StatusList().Dump();
+  EXPECT_TRUE(recovered) << "not recovered 60 s after the Hub came back: " << last_look << "\n" << StatusList().Dump();
   EXPECT_TRUE(controller_->Running());
 }
 

@@ -255,11 +255,13 @@ class RunTest : public E2eTest {
   // The status file's Ready condition: its status ("True", "False", "Unknown") and reason; ""
   // while there is none.
   std::string ReadyStatus() const {
-    const Json* ready = FindStatusCondition(StatusFile(), "Ready");
+    const Json status = StatusFile();  // kept: the condition points into it
+    const Json* ready = FindStatusCondition(status, "Ready");
     return ready ? ready->GetString("status") : "";
   }
   std::string ReadyReason() const {
-    const Json* ready = FindStatusCondition(StatusFile(), "Ready");
+    const Json status = StatusFile();  // kept: the condition points into it
+    const Json* ready = FindStatusCondition(status, "Ready");
     return ready ? ready->GetString("reason") : "";
   }
 

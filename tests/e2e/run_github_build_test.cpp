@@ -27,7 +27,8 @@ class RunGithubBuild : public BuildE2eTest {
     return doc.ok() ? *doc : Json();
   }
   std::string Ready() const {
-    const Json* ready = FindStatusCondition(Status(), "Ready");
+    const Json status = Status();  // kept: the condition points into it
+    const Json* ready = FindStatusCondition(status, "Ready");
     return ready ? ready->GetString("status") : "";
   }
 
