@@ -1,6 +1,5 @@
 #include "act/builds_in_flight.h"
 
-#include <ostream>
 
 #include "plan/plan_image.h"
 
@@ -35,10 +34,10 @@ BuildRequest RequestFor(const spec::SpaceDeployment& d, const std::string& versi
   return r;
 }
 
-int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
-                  const std::map<std::string, Builder*>& builders, observe::Observation& observation,
-                  std::ostream& err, BuildLookupProblems* problems) {
-  int failures = 0;
+BuildLookupProblems ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
+                                  const std::map<std::string, Builder*>& builders,
+                                  observe::Observation& observation) {
+  BuildLookupProblems problems;
   for (const spec::SpaceDeployment& d : desired) {
     if (d.suspend || !d.image.build || !d.image.version) continue;
     auto repo = observation.repositories.find(d.image.repository);
@@ -48,15 +47,12 @@ int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
     const BuildRequest request = RequestFor(d, *d.image.version);
     if (repo->second.tags.count(*d.image.version)) {  // the image exists: the build is done with
       Status cleaned = builder->second->Cleanup(request);
-      if (!cleaned.ok() && problems != nullptr)
-        problems->notes.push_back("build of " + request.Image() + ": " + cleaned.message());
+      if (!cleaned.ok())
+        problems.notes.push_back("build of " + request.Image() + ": " + cleaned.message());
       continue;
     }
     const auto fail = [&](const Status& why, const std::string& what) {
-      const Status failure(why.code(), "build of " + request.Image() + ": " + what + why.message());
-      err << "spaceport: " << failure.message() << '\n';
-      if (problems != nullptr) problems->failures.push_back(failure);
-      ++failures;
+      problems.failures.emplace_back(why.code(), "build of " + request.Image() + ": " + what + why.message());
     };
     auto handle = builder->second->Find(request);
     if (!handle.ok()) {
@@ -78,7 +74,7 @@ int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
     b.message = state->message;
     observation.builds.push_back(std::move(b));
   }
-  return failures;
+  return problems;
 }
 
 std::vector<std::string> OutputLines(std::string_view tail) {

@@ -8,10 +8,9 @@
 // of starting a second one, or stalls on a failed one (BuildFailed) instead of retrying hot.
 //
 //   std::map<std::string, act::Builder*> builders = {{"command", &command_builder}};
-//   ObserveBuilds(loaded.deployments, builders, observation, std::cerr);
+//   act::BuildLookupProblems problems = ObserveBuilds(loaded.deployments, builders, observation);
 #pragma once
 
-#include <iosfwd>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,14 +37,13 @@ struct BuildLookupProblems {
   std::vector<std::string> notes;  // cleanups that failed (tried again at the next pass)
 };
 
-// Adds the builds found to observation.builds. Returns the number of lookups that failed (each
-// printed to `err`, and added to problems->failures when given); a failed lookup records
-// nothing, so the planner may plan a BuildImage, whose Start in turn refuses a second build of a
-// version already being built. For a version whose tag exists, the builder is told so
+// Adds the builds found to observation.builds and returns what it could not do; a failed lookup
+// records nothing, so the planner may plan a BuildImage, whose Start in turn refuses a second
+// build of a version already being built. For a version whose tag exists, the builder is told so
 // (Builder::Cleanup).
-int ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
-                  const std::map<std::string, Builder*>& builders, observe::Observation& observation,
-                  std::ostream& err, BuildLookupProblems* problems = nullptr);
+BuildLookupProblems ObserveBuilds(const std::vector<spec::SpaceDeployment>& desired,
+                                  const std::map<std::string, Builder*>& builders,
+                                  observe::Observation& observation);
 
 // A build's output tail as lines, for reports.
 std::vector<std::string> OutputLines(std::string_view tail);

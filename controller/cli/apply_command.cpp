@@ -85,7 +85,9 @@ int RunApply(const ApplyOptions& options) {
   const spec::LoadResult loaded = spec::LoadPaths(options.paths);
   std::cerr << report::RenderDiagnostics(loaded.diagnostics);
 
-  std::unique_ptr<runtime::World> world = runtime::OpenWorld(options.config_file, std::cerr);
+  runtime::WorldOptions world_options;
+  world_options.config_file = options.config_file;
+  std::unique_ptr<runtime::World> world = runtime::OpenWorld(world_options, std::cerr);
   if (!world) return kExitError;
   observe::Observation observation;
   const bool observed = runtime::ObserveWorld(*world, loaded.deployments, observation, std::cerr);

@@ -81,7 +81,9 @@ int RunPlan(const PlanOptions& options) {
     }
     observation = std::move(recorded).value();
   } else {
-    std::unique_ptr<runtime::World> world = runtime::OpenWorld(options.config_file, std::cerr);
+    runtime::WorldOptions world_options;
+    world_options.config_file = options.config_file;
+    std::unique_ptr<runtime::World> world = runtime::OpenWorld(world_options, std::cerr);
     if (!world) return kExitError;
     observed = runtime::ObserveWorld(*world, loaded.deployments, observation, std::cerr);
   }

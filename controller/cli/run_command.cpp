@@ -127,7 +127,10 @@ int RunController(const RunOptions& o) {
     return kExitError;
   }
 
-  std::unique_ptr<runtime::World> world = runtime::OpenWorld(o.config_file, std::cerr, o.state_dir);
+  runtime::WorldOptions world_options;
+  world_options.config_file = o.config_file;
+  world_options.state_dir = o.state_dir;
+  std::unique_ptr<runtime::World> world = runtime::OpenWorld(world_options, std::cerr);
   if (!world) return kExitError;
 
   runtime::SourceOptions source_options;

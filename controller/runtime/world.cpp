@@ -1,8 +1,6 @@
 #include "runtime/world.h"
 
-#include <cstdlib>
 #include <ostream>
-#include <sstream>
 
 #include "act/build_command.h"
 #include "act/build_github.h"
@@ -26,11 +24,11 @@ github::GithubClientOptions GithubOptions(const ControllerConfig& config) {
 
 }  // namespace
 
-std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
-                                 const std::string& state_dir) {
+std::unique_ptr<World> OpenWorld(const WorldOptions& options, std::ostream& err) {
   auto world = std::make_unique<World>();
-  world->env = ProcessEnvironment();
-  std::string file = config_file;
+  world->env = options.env;
+  world->clock = options.clock;
+  std::string file = options.config_file;
   if (file.empty()) file = world->env(std::string(kConfigEnv)).value_or("");
   ConfigLoad load = file.empty() ? DefaultControllerConfig(world->env)
                                           : LoadControllerConfig(file, world->env);
@@ -39,7 +37,7 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
     return nullptr;
   }
   world->config = std::move(load.config);
-  if (!state_dir.empty()) world->config.state_dir = state_dir;
+  if (!options.state_dir.empty()) world->config.state_dir = options.state_dir;
 
   auto dir = PrepareStateDir(world->env, world->config.state_dir);
   if (!dir.ok()) {
@@ -54,7 +52,7 @@ std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& e
   }
   world->fingerprint_key = key->value;
 
-  Clock& clock = RealClock::Instance();
+  Clock& clock = *world->clock;
   oci::Registries::Options registry_options;
   registry_options.client.request_timeout = world->config.request_timeout;
   registry_options.env = world->env;
@@ -97,18 +95,18 @@ namespace {
 
 // The Job builder (one for every kubernetesJob build, over the Kubernetes mode's client), and a
 // GitHub client and builder for each githubActions build that names its own token.
-void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment>& desired,
-                           std::ostream& err) {
+// Returns why a deployment's builds cannot run, one note each.
+std::vector<std::string> AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment>& desired) {
+  std::vector<std::string> notes;
   std::lock_guard<std::mutex> lock(world.builders_mu);
   for (const spec::SpaceDeployment& d : desired) {
     if (d.image.build && d.image.build->kubernetes_job) {
       const std::string key(act::kKubernetesJobBackend);
       if (world.kube == nullptr) {
-        err << "spaceport: " << d.Key() << ": " << act::kKubernetesJobNeedsKube
-            << "; its builds cannot run here\n";
+        notes.push_back(d.Key() + ": " + std::string(act::kKubernetesJobNeedsKube) + "; its builds cannot run here");
       } else if (!world.builders.count(key)) {
         world.builder_store.push_back(
-            std::make_unique<act::KubernetesJobBuilder>(*world.kube, RealClock::Instance()));
+            std::make_unique<act::KubernetesJobBuilder>(*world.kube, *world.clock));
         world.builders[key] = world.builder_store.back().get();
       }
       continue;
@@ -120,32 +118,26 @@ void AddDeploymentBuilders(World& world, const std::vector<spec::SpaceDeployment
     std::optional<std::string> token =
         observe::ResolveSecretValue(*d.image.build->github_actions->token, world.env, world.secret_key, d.namespace_);
     if (!token) {
-      err << "spaceport: " << d.Key() << ": the build token (" << key.substr(key.find(':') + 1)
-          << ") is not available; its builds cannot run\n";
+      notes.push_back(d.Key() + ": the build token (" + key.substr(key.find(':') + 1) +
+                      ") is not available; its builds cannot run");
       continue;
     }
     auto config = github::ConfigFromEnvironment(world.env, *token);
     if (!config.ok()) {
-      err << "spaceport: " << d.Key() << ": GitHub: " << config.status().message() << '\n';
+      notes.push_back(d.Key() + ": GitHub: " + config.status().message());
       continue;
     }
-    auto client = github::GithubClient::Create(*config, RealClock::Instance(), nullptr,
-                                               GithubOptions(world.config));
+    auto client = github::GithubClient::Create(*config, *world.clock, nullptr, GithubOptions(world.config));
     if (!client.ok()) {
-      err << "spaceport: " << d.Key() << ": GitHub client: " << client.status().message() << '\n';
+      notes.push_back(d.Key() + ": GitHub client: " + client.status().message());
       continue;
     }
     world.github_clients.push_back(std::move(*client));
     world.builder_store.push_back(std::make_unique<act::GithubActionsBuilder>(
-        *world.github_clients.back(), RealClock::Instance()));
+        *world.github_clients.back(), *world.clock));
     world.builders[key] = world.builder_store.back().get();
   }
-}
-
-// Lines written for a terminal start with "spaceport: "; as values they do not.
-std::string WithoutPrefix(const std::string& line) {
-  constexpr std::string_view kPrefix = "spaceport: ";
-  return line.rfind(kPrefix, 0) == 0 ? line.substr(kPrefix.size()) : line;
+  return notes;
 }
 
 }  // namespace
@@ -158,15 +150,12 @@ std::map<std::string, act::Builder*> BuildersOf(World& world) {
 WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,
                                     observe::Observation& observation, ObserveCaches caches) {
   WorldObservation out;
-  std::ostringstream builder_notes;
-  AddDeploymentBuilders(world, desired, builder_notes);
+  const std::vector<std::string> builder_notes = AddDeploymentBuilders(world, desired);
   observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation, caches.manifests);
   out.registry_requests = images.requests;
   for (const observe::RepositoryProblem& p : images.problems)
     out.problems.push_back({p.repository, p.reason, p.status.message()});
-  std::ostringstream build_errors;
-  act::BuildLookupProblems builds;
-  act::ObserveBuilds(desired, BuildersOf(world), observation, build_errors, &builds);
+  const act::BuildLookupProblems builds = act::ObserveBuilds(desired, BuildersOf(world), observation);
   for (const Status& failure : builds.failures) {
     // A role without the verb (get jobs) stalls like a Secret it may not read; the rest retries.
     const bool forbidden = failure.code() == StatusCode::kPermissionDenied;
@@ -186,9 +175,7 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
     out.problems.push_back({"Space " + p.space, p.reason, p.status.message()});
   out.notes = spaces.notes;
   out.notes.insert(out.notes.end(), builds.notes.begin(), builds.notes.end());
-  std::istringstream lines(builder_notes.str());
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty()) out.notes.push_back(WithoutPrefix(line));
+  out.notes.insert(out.notes.end(), builder_notes.begin(), builder_notes.end());
   return out;
 }
 

@@ -3,7 +3,9 @@
 // of it into one Observation. `plan` (without --observation) and `apply` share this, so both see
 // the world the same way.
 //
-//   auto world = OpenWorld(config_file, std::cerr);
+//   WorldOptions options;
+//   options.config_file = config_file;
+//   auto world = OpenWorld(options, std::cerr);
 //   if (!world) return kExitError;                      // diagnostics already printed
 //   observe::Observation seen;
 //   bool complete = ObserveWorld(*world, loaded.deployments, seen, std::cerr);
@@ -17,6 +19,8 @@
 #include <vector>
 
 #include "act/builder.h"
+#include "base/clock.h"
+#include "base/env.h"
 #include "clients/github/github_client.h"
 #include "clients/hub/host_budget.h"
 #include "clients/hub/hub_client.h"
@@ -46,7 +50,8 @@ struct World {
   std::mutex builders_mu;                              // workers add per-deployment builders
   std::string state_dir;
   std::string fingerprint_key;  // never printed
-  EnvLookup env;
+  EnvLookup env;                // the process environment unless a test injects another
+  Clock* clock = &RealClock::Instance();  // every client's and builder's clock
   // Kubernetes mode: reads secretKeyRef values from Secrets (runtime/kube_secrets.h); null otherwise.
   observe::SecretKeyLookup secret_key;
   // Kubernetes mode: why a secretKeyRef cannot be read ("Secret ns/name not found", "... has no
@@ -57,11 +62,18 @@ struct World {
   kube::KubeClient* kube = nullptr;
 };
 
-// Loads the config (`config_file`, else $SPACEPORT_CONFIG, else the defaults), prepares the state
-// directory and the fingerprint key, and makes the clients. Problems go to `err`; nullptr then.
-// `state_dir` (a --state-dir flag) overrides the config's stateDir when not empty.
-std::unique_ptr<World> OpenWorld(const std::string& config_file, std::ostream& err,
-                                 const std::string& state_dir = "");
+// What a World is opened from. The clock and the environment are the process's unless injected.
+struct WorldOptions {
+  std::string config_file;  // else $SPACEPORT_CONFIG, else the defaults
+  std::string state_dir;    // a --state-dir flag: overrides the config's stateDir when not empty
+  Clock* clock = &RealClock::Instance();
+  EnvLookup env = ProcessEnvironment();
+};
+
+// Loads the config, prepares the state directory and the fingerprint key, and makes the clients.
+// Problems go to `err` (the config's diagnostics rendered, or one "spaceport: ..." line); nullptr
+// then.
+std::unique_ptr<World> OpenWorld(const WorldOptions& options, std::ostream& err);
 
 // Something that could not be observed, with the condition reason it leads to.
 struct ObserveProblem {
