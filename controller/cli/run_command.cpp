@@ -51,6 +51,7 @@ struct RunOptions {
   std::string notify_format = "json";
   std::string github_secret_env = "SPACEPORT_GITHUB_WEBHOOK_SECRET";
   std::string hub_secret_env = "SPACEPORT_HUB_WEBHOOK_SECRET";
+  std::string generic_secret_env = "SPACEPORT_GENERIC_WEBHOOK_SECRET";
   std::string settings_resync_interval;  // "" = 10m with Hub webhooks, else 0 (every pass)
   int github_requests_per_hour = 5000;
   bool once = false;
@@ -201,6 +202,7 @@ int RunController(const RunOptions& o) {
   runtime::WebhookSecrets secrets;
   if (const char* v = std::getenv(o.github_secret_env.c_str())) secrets.github = v;
   if (const char* v = std::getenv(o.hub_secret_env.c_str())) secrets.hub = v;
+  if (const char* v = std::getenv(o.generic_secret_env.c_str())) secrets.generic = v;
 
   std::unique_ptr<http::Transport> notify_transport;
   std::unique_ptr<report::Notifier> notifier;
@@ -273,7 +275,8 @@ int RunController(const RunOptions& o) {
     server = std::move(*started);
     log("listening on " + server->base_url() + " (console " + server->base_url() + "/, /healthz /readyz /metrics /api/v1/drift /api/v1/status" +
         std::string(secrets.github.empty() ? "" : " /hooks/github") +
-        std::string(secrets.hub.empty() ? "" : " /hooks/hub") + ")");
+        std::string(secrets.hub.empty() ? "" : " /hooks/hub") +
+        std::string(secrets.generic.empty() ? "" : " /hooks/generic") + ")");
   }
 
   std::atomic<bool> started{false};
@@ -422,6 +425,11 @@ Command AddRunCommand(CLI::App& root) {
   app->add_option("--hub-webhook-secret-env", o->hub_secret_env,
                   "Environment variable holding the Hub webhook secret (/hooks/hub is off while "
                   "it is unset)")
+      ->type_name("NAME")
+      ->capture_default_str();
+  app->add_option("--generic-webhook-secret-env", o->generic_secret_env,
+                  "Environment variable holding the secret of /hooks/generic (X-Signature: sha256=HMAC "
+                  "of the body; off while it is unset)")
       ->type_name("NAME")
       ->capture_default_str();
   app->add_option("--settings-resync-interval", o->settings_resync_interval,

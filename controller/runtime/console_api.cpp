@@ -93,7 +93,8 @@ http::Response Reconcile(ConsoleService& console, const std::string& key, const 
 }
 
 bool Exempt(const std::string& path) {
-  return path == "/healthz" || path == "/readyz" || path == "/hooks/github" || path == "/hooks/hub";
+  return path == "/healthz" || path == "/readyz" || path == "/hooks/github" || path == "/hooks/hub" ||
+         path == "/hooks/generic";
 }
 
 bool Authorized(const ApiAuth& auth, const http::Server::IncomingRequest& req) {

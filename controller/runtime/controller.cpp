@@ -614,9 +614,11 @@ std::string Controller::Leadership() const {
   return leadership_;
 }
 
-void Controller::Enqueue(const std::string& key) {
+bool Controller::Enqueue(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (deployments_.count(key)) queue_.Add(key, Priority::kUrgent);
+  if (deployments_.count(key) == 0) return false;
+  queue_.Add(key, Priority::kUrgent);
+  return true;
 }
 
 int Controller::EnqueueImage(const std::string& repository) {

@@ -98,7 +98,7 @@ class Controller {
   bool Wait();
 
   // Webhooks and tests.
-  void Enqueue(const std::string& key);
+  bool Enqueue(const std::string& key);  // false: no such deployment
   int EnqueueImage(const std::string& repository);   // deployments using that image; count
   int EnqueueSpace(const std::string& space, bool settings_changed);
   int FetchSources(const std::string& repository_url, const std::string& ref);  // matching sources

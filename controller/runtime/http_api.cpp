@@ -97,6 +97,18 @@ http::Response HubHook(Controller& c, const std::string& secret, const http::Ser
   done.Append("deployments", Json(deployments));
   return Triggered(t, std::move(done));
 }
+http::Response GenericHook(Controller& c, const std::string& secret, const http::Server::IncomingRequest& req) {
+  WebhookTrigger t = ParseGenericWebhook(req.headers, req.body, secret);
+  if (!t.status.ok()) return Message(RejectionCode(t), "error", t.status.message());
+  int deployments = 0;
+  for (const std::string& key : t.deployments) deployments += c.Enqueue(key) ? 1 : 0;
+  for (const std::string& image : t.images) deployments += c.EnqueueImage(image);
+  for (const std::string& space : t.spaces) deployments += c.EnqueueSpace(space, /*settings_changed=*/true);
+  Json done = Json::Object();
+  done.Append("deployments", Json(deployments));
+  return Triggered(t, std::move(done));
+}
+
 // GET /api/v1/budget: per API, how the routine resyncs fit its budget and how far behind the
 // declared intervals the deployments are, with one line for people.
 http::Response BudgetList(const Controller& c) {
@@ -119,7 +131,8 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
     static const Route kRoutes[] = {{"/healthz", "GET"},        {"/readyz", "GET"},
                                     {"/metrics", "GET"},        {"/api/v1/drift", "GET"},
                                     {"/api/v1/status", "GET"},  {"/hooks/github", "POST"},
-                                    {"/hooks/hub", "POST"},     {"/api/v1/budget", "GET"}};
+                                    {"/hooks/hub", "POST"},     {"/api/v1/budget", "GET"},
+                                    {"/hooks/generic", "POST"}};
     const Route* route = nullptr;
     for (const Route& r : kRoutes)
       if (req.path == r.path) route = &r;
@@ -140,12 +153,15 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
     if (path == "/api/v1/drift") return Drift(controller, req);
     if (path == "/api/v1/status") return StatusList(controller);
     if (path == "/api/v1/budget") return BudgetList(controller);
-    const bool github = path == "/hooks/github";
-    const std::string& secret = github ? secrets.github : secrets.hub;
+    const std::string receiver = path.substr(path.rfind('/') + 1);  // github, hub, generic
+    const std::string& secret = receiver == "github" ? secrets.github
+                                : receiver == "hub"  ? secrets.hub
+                                                     : secrets.generic;
     if (secret.empty()) return Message(404, "error", "this webhook receiver is not configured");
-    http::Response r = github ? GithubHook(controller, secret, req) : HubHook(controller, secret, req);
-    controller.metrics().Add("spaceport_webhook_requests_total",
-                             {github ? "github" : "hub", std::to_string(r.status)});
+    http::Response r = receiver == "github" ? GithubHook(controller, secret, req)
+                       : receiver == "hub"  ? HubHook(controller, secret, req)
+                                            : GenericHook(controller, secret, req);
+    controller.metrics().Add("spaceport_webhook_requests_total", {receiver, std::to_string(r.status)});
     return r;
   };
 }

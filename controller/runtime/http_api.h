@@ -33,6 +33,7 @@ namespace spaceport::runtime {
 struct WebhookSecrets {
   std::string github;  // "" = /hooks/github is off (404)
   std::string hub;     // "" = /hooks/hub is off (404)
+  std::string generic; // "" = /hooks/generic is off (404)
 };
 
 // With a ConsoleService, the ops console's page and JSON routes are served too

@@ -120,15 +120,14 @@ std::string GithubSignature(const std::string& secret, const std::string& body) 
 }
 
 bool ConstantTimeEquals(const std::string& a, const std::string& b) {
-  // Every byte of the longer string is visited whatever the content, so the time taken says
-  // nothing about where the first difference is.
-  const size_t n = std::max(a.size(), b.size());
-  unsigned diff = a.size() == b.size() ? 0 : 1;
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char x = i < a.size() ? static_cast<unsigned char>(a[i]) : 0;
-    const unsigned char y = i < b.size() ? static_cast<unsigned char>(b[i]) : 0;
-    diff |= static_cast<unsigned>(x ^ y);
-  }
+  // Both sides are hashed first, so the loop always compares 64 hex digits: the time taken says
+  // neither where the first difference is nor how long the secret is (a loop over the raw bytes
+  // runs as long as the longer side, which tells a sender probing with lengths the secret's).
+  const std::string x = Sha256Hex(a);
+  const std::string y = Sha256Hex(b);
+  unsigned diff = 0;
+  for (size_t i = 0; i < x.size(); ++i)
+    diff |= static_cast<unsigned>(static_cast<unsigned char>(x[i]) ^ static_cast<unsigned char>(y[i]));
   return diff == 0;
 }
 
@@ -192,6 +191,68 @@ WebhookTrigger ParseHubWebhook(const http::Headers& headers, const std::string& 
   t.event = name;
   t.spaces.push_back(space);
   t.config_changed = scope != "repo.content";
+  return t;
+}
+
+namespace {
+
+// A generic webhook's list member: absent is empty; otherwise an array of non-empty strings, each
+// passing `valid` (which names what it expects).
+Status ReadNames(const Json& doc, const std::string& member, bool (*valid)(const std::string&),
+                 const std::string& expected, std::vector<std::string>& out) {
+  const Json* list = doc.Find(member);
+  if (list == nullptr) return Status::Ok();
+  if (!list->is_array()) return InvalidArgument("\"" + member + "\" must be an array of strings");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string where = member + "[" + std::to_string(i) + "]";
+    if (!list->At(i).is_string()) return InvalidArgument(where + " must be a string");
+    const std::string name = list->At(i).AsString();
+    if (!valid(name)) return InvalidArgument(where + " must be " + expected);
+    AddUnique(out, name);
+  }
+  return Status::Ok();
+}
+
+// NAMESPACE/NAME and OWNER/NAME: one slash between two non-empty parts.
+bool IsPair(const std::string& s) {
+  const size_t slash = s.find('/');
+  return slash != std::string::npos && slash > 0 && slash + 1 < s.size() && s.find('/', slash + 1) == std::string::npos;
+}
+
+// HOST/PATH without a tag or digest.
+bool IsImageRepository(const std::string& s) {
+  const size_t slash = s.find('/');
+  return slash != std::string::npos && slash > 0 && slash + 1 < s.size() && s.find('@') == std::string::npos &&
+         s.find(':', slash) == std::string::npos;
+}
+
+}  // namespace
+
+WebhookTrigger ParseGenericWebhook(const http::Headers& headers, const std::string& body,
+                                   const std::string& secret) {
+  if (secret.empty())
+    return Rejected(StatusCode::kUnauthenticated, "no generic webhook secret is configured");
+  const std::string received = headers.Get("X-Signature").value_or("");
+  if (received.empty())
+    return Rejected(StatusCode::kUnauthenticated,
+                    "missing X-Signature header (sha256=<hex HMAC-SHA256 of the body with the secret>)");
+  if (!ConstantTimeEquals(received, GithubSignature(secret, body)))
+    return Rejected(StatusCode::kUnauthenticated, "X-Signature does not match the body and the configured secret");
+
+  Result<Json> doc = Json::Parse(body);
+  if (!doc.ok())
+    return Rejected(StatusCode::kInvalidArgument, "webhook body is not JSON: " + doc.status().message());
+  if (!doc->is_object())
+    return Rejected(StatusCode::kInvalidArgument, "webhook body must be a JSON object");
+  WebhookTrigger t;
+  t.event = "generic";
+  for (Status s : {ReadNames(*doc, "deployments", IsPair, "NAMESPACE/NAME", t.deployments),
+                   ReadNames(*doc, "images", IsImageRepository, "an image repository without tag (ghcr.io/OWNER/NAME)", t.images),
+                   ReadNames(*doc, "spaces", IsPair, "OWNER/NAME", t.spaces)})
+    if (!s.ok()) return Rejected(StatusCode::kInvalidArgument, s.message());
+  if (t.deployments.empty() && t.images.empty() && t.spaces.empty())
+    return Rejected(StatusCode::kInvalidArgument,
+                    "name what to reconcile: \"deployments\", \"images\" or \"spaces\" (arrays of strings)");
   return t;
 }
 

@@ -21,6 +21,11 @@
 //                        settings (variables, secrets) to be re-read, and so does scope repo
 //                        (the Space was created, deleted or moved). Other scopes (discussions)
 //                        and other repo types (models, datasets) are ignored.
+//   POST /hooks/generic  Anything else (a CI job after it pushed, a script): the body must carry
+//                        `X-Signature: sha256=<hex HMAC-SHA256(secret, body)>`, compared in
+//                        constant time. Body: a JSON object naming what to reconcile now, any of
+//                        {"deployments": ["NAMESPACE/NAME"], "images": ["ghcr.io/OWNER/NAME"],
+//                        "spaces": ["OWNER/NAME"]}; naming none is 400.
 // A missing or wrong signature/secret is 401 and enqueues nothing; a receiver without a configured
 // secret answers 404 (it is off); an unparseable body is 400; an event we ignore is 202 with
 // {"ignored": "..."}; otherwise 202 with what was triggered. Bodies are capped (1 MiB) by the server.
@@ -48,8 +53,10 @@ struct WebhookTrigger {
   // package: image repositories without tag, e.g. "ghcr.io/acme/tools"
   std::vector<std::string> images;
   std::string image_tag;    // the tag published, when the event names one
-  // hub: Space ids OWNER/NAME
+  // hub and generic: Space ids OWNER/NAME
   std::vector<std::string> spaces;
+  // generic: deployment keys NAMESPACE/NAME
+  std::vector<std::string> deployments;
   bool config_changed = false;  // hub scope repo.config: settings must be re-read
 };
 
@@ -58,11 +65,15 @@ WebhookTrigger ParseGithubWebhook(const http::Headers& headers, const std::strin
                                   const std::string& secret);
 WebhookTrigger ParseHubWebhook(const http::Headers& headers, const std::string& body,
                                const std::string& secret);
+WebhookTrigger ParseGenericWebhook(const http::Headers& headers, const std::string& body,
+                                   const std::string& secret);
 
-// "sha256=" + hex HMAC-SHA256(secret, body): what GitHub sends (for tests and tools).
+// "sha256=" + hex HMAC-SHA256(secret, body): what GitHub sends as X-Hub-Signature-256, and what
+// /hooks/generic expects as X-Signature.
 std::string GithubSignature(const std::string& secret, const std::string& body);
 
-// Equal-length-independent constant-time comparison.
+// Constant-time comparison: its time depends neither on where the strings differ nor on the
+// length of either.
 bool ConstantTimeEquals(const std::string& a, const std::string& b);
 
 }  // namespace spaceport::runtime

@@ -175,6 +175,15 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
   answers["/hooks/github answer"] = Call("POST", "/hooks/github", false, package, gh).body;
   gh.Set("X-Hub-Signature-256", "sha256=" + HmacSha256Hex("wrong", package));
   answers["/hooks/github wrongly signed answer"] = Call("POST", "/hooks/github", false, package, gh).body;
+  const std::string generic = R"({"deployments":["canary/demo"]})";
+  http::Headers signed_generic;
+  signed_generic.Set("Content-Type", "application/json");
+  signed_generic.Set("X-Signature", "sha256=" + HmacSha256Hex(kCanary, generic));
+  const http::Response generic_answer = Call("POST", "/hooks/generic", false, generic, signed_generic);
+  EXPECT_EQ(generic_answer.status, 202) << generic_answer.body;
+  answers["/hooks/generic answer"] = generic_answer.body;
+  signed_generic.Set("X-Signature", "sha256=" + HmacSha256Hex("wrong", generic));
+  answers["/hooks/generic wrongly signed answer"] = Call("POST", "/hooks/generic", false, generic, signed_generic).body;
   http::Headers trigger;
   trigger.Set("X-Spaceport-Trigger", kCanary);
   const http::Response reconcile =

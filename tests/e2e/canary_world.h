@@ -190,6 +190,7 @@ class CanaryWorld : public ::testing::Test {
             {"GITHUB_TOKEN", kCanary},
             {"SPACEPORT_GITHUB_WEBHOOK_SECRET", kCanary},
             {"SPACEPORT_HUB_WEBHOOK_SECRET", kCanary},
+            {"SPACEPORT_GENERIC_WEBHOOK_SECRET", kCanary},
             {"SPACEPORT_TRIGGER_SECRET", kCanary},
             {"SPACEPORT_API_TOKEN", kCanary}};
   }

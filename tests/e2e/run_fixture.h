@@ -50,6 +50,7 @@ namespace spaceport::e2e {
 
 inline constexpr char kGithubWebhookSecret[] = "gh-webhook-secret-7c41";
 inline constexpr char kHubWebhookSecret[] = "hub-webhook-secret-2e98";
+inline constexpr char kGenericWebhookSecret[] = "generic-webhook-secret-5d03";
 // The receiver's path stands for the token a Slack webhook URL carries; it must never be logged.
 inline constexpr char kNotifyPath[] = "/services/T000/B000/notify-token-93af";
 // From nothing to RUNNING takes a few seconds (0.3 s build, 0.3 s start, 300 ms polls); the
@@ -122,6 +123,7 @@ class RunTest : public E2eTest {
     setenv("DEMO_API_KEY", kSecretValue, 1);
     setenv("SPACEPORT_GITHUB_WEBHOOK_SECRET", kGithubWebhookSecret, 1);
     setenv("SPACEPORT_HUB_WEBHOOK_SECRET", kHubWebhookSecret, 1);
+    setenv("SPACEPORT_GENERIC_WEBHOOK_SECRET", kGenericWebhookSecret, 1);
     setenv("HOME", (dir_.path() / "home").c_str(), 1);
     unsetenv("HF_TOKEN");
     Status receiving = receiver_.Start();
@@ -332,7 +334,7 @@ class RunTest : public E2eTest {
     ASSERT_FALSE(places["controller log"].empty());
     for (const auto& [place, text] : places) {
       for (const char* secret :
-           {kSecretValue, kHubToken, kGithubWebhookSecret, kHubWebhookSecret, kNotifyPath}) {
+           {kSecretValue, kHubToken, kGithubWebhookSecret, kHubWebhookSecret, kGenericWebhookSecret, kNotifyPath}) {
         EXPECT_EQ(text.find(secret), std::string::npos) << "\"" << secret << "\" is in " << place;
       }
     }

@@ -1,8 +1,8 @@
 // Webhooks into a running controller whose deployment interval is 10 minutes, so only a webhook
 // can trigger a pass: a Hub repo.config webhook after an out-of-band hardware change gets the
 // change corrected within seconds (with DriftFound then DriftCorrected posted), a GitHub package
-// event for the deployment's image gets it reconciled, and a wrong secret or signature is 401
-// with nothing enqueued.
+// event for the deployment's image gets it reconciled, a signed generic webhook naming the
+// deployment gets it reconciled, and a wrong secret or signature is 401 with nothing enqueued.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -159,6 +159,37 @@ TEST_F(RunWebhooks, GithubPackageEventIsVerifiedAndReconcilesTheDeploymentUsingT
   EXPECT_EQ(
       metrics.Value("spaceport_webhook_requests_total", {{"receiver", "github"}, {"code", "202"}}),
       1);
+  ExpectNoSecretsAnywhere();
+}
+
+TEST_F(RunWebhooks, AGenericWebhookIsVerifiedAndReconcilesTheDeploymentsItNames) {
+  const auto desired = WriteDeployment({}, "10m");
+  ASSERT_NO_FATAL_FAILURE(StartConverged(desired));
+  const double adds_before = QueueAdds();
+  const double reconciles_before = ReconcileCount();
+
+  const std::string body = R"({"deployments":["e2e/demo","e2e/unknown"]})";
+  http::Headers headers;
+  headers.Set("Content-Type", "application/json");
+  headers.Set("X-Signature", "sha256=" + HmacSha256Hex("not-the-secret", body));
+  EXPECT_EQ(Post("/hooks/generic", body, headers).status, 401);
+  headers.Set("X-Signature", "sha256=" + HmacSha256Hex(kGenericWebhookSecret, "{}"));
+  EXPECT_EQ(Post("/hooks/generic", "{}", headers).status, 400) << "a body naming nothing";
+  EXPECT_EQ(QueueAdds(), adds_before) << "a refused webhook enqueued something";
+
+  headers.Set("X-Signature", "sha256=" + HmacSha256Hex(kGenericWebhookSecret, body));
+  const http::Response accepted = Post("/hooks/generic", body, headers);
+  ASSERT_EQ(accepted.status, 202) << accepted.body;
+  Result<Json> answer = Json::Parse(accepted.body);
+  ASSERT_TRUE(answer.ok()) << accepted.body;
+  EXPECT_EQ(answer->GetString("event"), "generic");
+  EXPECT_EQ(Field(*answer, {"triggered", "deployments"}), "1") << "the unknown one counts for nothing";
+  EXPECT_TRUE(WaitUntil([&] { return ReconcileCount() > reconciles_before; }, std::chrono::seconds(20)))
+      << "no reconcile after the generic webhook";
+  const support::PrometheusText metrics = Metrics();
+  EXPECT_EQ(metrics.Value("spaceport_webhook_requests_total", {{"receiver", "generic"}, {"code", "401"}}), 1);
+  EXPECT_EQ(metrics.Value("spaceport_webhook_requests_total", {{"receiver", "generic"}, {"code", "400"}}), 1);
+  EXPECT_EQ(metrics.Value("spaceport_webhook_requests_total", {{"receiver", "generic"}, {"code", "202"}}), 1);
   ExpectNoSecretsAnywhere();
 }
 

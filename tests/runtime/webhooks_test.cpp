@@ -342,5 +342,81 @@ INSTANTIATE_TEST_SUITE_P(
                       EqualsCase{"empty_and_non_empty_differ", "", "x", false}),
     [](const auto& param_info) { return param_info.param.name; });
 
+// --- /hooks/generic -------------------------------------------------------------------------
+
+enum class GenericSignature { kRight, kWrong, kMissing, kOfAnotherBody };
+
+struct GenericCase {
+  std::string name;
+  GenericSignature signature;
+  std::string body;
+  StatusCode code;
+  std::string error;  // substring of the rejection; "" when accepted
+  std::vector<std::string> deployments, images, spaces;
+};
+void PrintTo(const GenericCase& c, std::ostream* os) { *os << c.name; }
+
+class GenericWebhookTest : public ::testing::TestWithParam<GenericCase> {};
+
+TEST_P(GenericWebhookTest, ChecksTheSignatureThenReadsWhatToReconcile) {
+  const GenericCase& c = GetParam();
+  http::Headers h;
+  h.Add("Content-Type", "application/json");
+  if (c.signature == GenericSignature::kRight) h.Add("X-Signature", GithubSignature(kSecret, c.body));
+  if (c.signature == GenericSignature::kWrong) h.Add("X-Signature", GithubSignature("not the secret", c.body));
+  if (c.signature == GenericSignature::kOfAnotherBody) h.Add("X-Signature", GithubSignature(kSecret, c.body + " "));
+  WebhookTrigger t = ParseGenericWebhook(h, c.body, kSecret);
+  ASSERT_EQ(t.status.code(), c.code) << t.status.ToString();
+  ExpectNoSecretIn(t.status, c.body);
+  EXPECT_NE(t.status.message().find(c.error), std::string::npos) << t.status.message();
+  if (c.code != StatusCode::kOk) {
+    EXPECT_TRUE(t.deployments.empty() && t.images.empty() && t.spaces.empty());
+    return;
+  }
+  EXPECT_EQ(t.event, "generic");
+  EXPECT_EQ(t.deployments, c.deployments);
+  EXPECT_EQ(t.images, c.images);
+  EXPECT_EQ(t.spaces, c.spaces);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, GenericWebhookTest,
+    ::testing::Values(
+        GenericCase{"named_deployments_images_and_spaces_are_triggered_once_each", GenericSignature::kRight,
+                    R"({"deployments":["team/app","team/app"],"images":["ghcr.io/acme/app"],"spaces":["acme/demo"]})",
+                    StatusCode::kOk, "", {"team/app"}, {"ghcr.io/acme/app"}, {"acme/demo"}},
+        GenericCase{"a_wrong_signature_is_unauthenticated", GenericSignature::kWrong, R"({"deployments":["team/app"]})",
+                    StatusCode::kUnauthenticated, "X-Signature does not match", {}, {}, {}},
+        GenericCase{"a_signature_of_another_body_is_unauthenticated", GenericSignature::kOfAnotherBody,
+                    R"({"deployments":["team/app"]})", StatusCode::kUnauthenticated, "does not match", {}, {}, {}},
+        GenericCase{"a_missing_signature_is_unauthenticated", GenericSignature::kMissing,
+                    R"({"deployments":["team/app"]})", StatusCode::kUnauthenticated, "missing X-Signature", {}, {}, {}},
+        GenericCase{"the_signature_is_checked_before_the_body_is_parsed", GenericSignature::kWrong, "{oops",
+                    StatusCode::kUnauthenticated, "", {}, {}, {}},
+        GenericCase{"malformed_json_is_invalid", GenericSignature::kRight, "{\"deployments\":",
+                    StatusCode::kInvalidArgument, "not JSON", {}, {}, {}},
+        GenericCase{"a_body_naming_nothing_is_invalid", GenericSignature::kRight, "{}",
+                    StatusCode::kInvalidArgument, "name what to reconcile", {}, {}, {}},
+        GenericCase{"an_array_body_is_invalid", GenericSignature::kRight, R"(["team/app"])",
+                    StatusCode::kInvalidArgument, "JSON object", {}, {}, {}},
+        GenericCase{"a_deployment_without_namespace_is_invalid_naming_the_entry", GenericSignature::kRight,
+                    R"({"deployments":["team/app","app"]})", StatusCode::kInvalidArgument,
+                    "deployments[1] must be NAMESPACE/NAME", {}, {}, {}},
+        GenericCase{"an_image_with_a_tag_is_invalid", GenericSignature::kRight, R"({"images":["ghcr.io/acme/app:v1"]})",
+                    StatusCode::kInvalidArgument, "images[0] must be an image repository without tag", {}, {}, {}},
+        GenericCase{"a_number_where_a_name_belongs_is_invalid", GenericSignature::kRight, R"({"spaces":[7]})",
+                    StatusCode::kInvalidArgument, "spaces[0] must be a string", {}, {}, {}},
+        GenericCase{"a_string_where_a_list_belongs_is_invalid", GenericSignature::kRight, R"({"spaces":"acme/demo"})",
+                    StatusCode::kInvalidArgument, "\"spaces\" must be an array", {}, {}, {}}),
+    [](const auto& param_info) { return param_info.param.name; });
+
+TEST(GenericWebhook, AReceiverWithoutASecretAcceptsNothing) {
+  const std::string body = R"({"deployments":["team/app"]})";
+  http::Headers h;
+  h.Add("X-Signature", GithubSignature("", body));
+  EXPECT_EQ(ParseGenericWebhook(h, body, "").status.code(), StatusCode::kUnauthenticated);
+}
+
 }  // namespace
 }  // namespace spaceport::runtime
+
