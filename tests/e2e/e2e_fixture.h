@@ -229,7 +229,7 @@ class E2eTest : public ::testing::Test {
     ASSERT_TRUE(base.ok()) << base.status().ToString();
 
     HubEmulatorProcess::Options hub_options = hub_options_;
-    hub_options.token = std::string(kHubToken) + ":acme";
+    hub_options.token = std::string(kHubToken) + ":acme" + (hub_orgs_.empty() ? "" : ":" + hub_orgs_);
     hub_options.registry_map = "ghcr.io=" + registry_->endpoint();
     auto hub = HubEmulatorProcess::Start(hub_options, dir_.path() / "hub-emulator.log");
     ASSERT_TRUE(hub.ok()) << hub.status().ToString();
@@ -373,6 +373,7 @@ stateDir: {{STATE_DIR}}
   // Timing and budget of the emulator SetUp starts (a fixture's constructor may change them);
   // the token and registry mapping are SetUp's own.
   HubEmulatorProcess::Options hub_options_;
+  std::string hub_orgs_;  // "org-a,org-b": organisations the token's user (acme) writes to
   std::unique_ptr<support::RegistryProcess> registry_;
   std::unique_ptr<HubEmulatorProcess> hub_;
   std::filesystem::path config_;
