@@ -16,6 +16,7 @@
 #include "clients/oci/registry_error.h"
 #include "observe/secret_source.h"
 #include "observe/space_file_cache.h"
+#include "plan/action_ref.h"
 #include "plan/fingerprint.h"
 #include "plan/space_files.h"
 
@@ -40,13 +41,11 @@ struct Executor::Context {
   std::map<std::string, std::string> commits;                       // space → commit we made
 
   // Replaces every "<from action N>" by N's result.
-  std::string Resolve(std::string text) const {
-    for (const auto& [id, value] : results) {
-      const std::string marker = "<from action " + std::to_string(id) + ">";
-      for (size_t at = text.find(marker); at != std::string::npos; at = text.find(marker))
-        text.replace(at, marker.size(), value);
-    }
-    return text;
+  std::string Resolve(const std::string& text) const {
+    return plan::SubstituteActionRefs(text, [this](int id) -> std::optional<std::string> {
+      auto r = results.find(id);
+      return r == results.end() ? std::nullopt : std::optional<std::string>(r->second);
+    });
   }
   const spec::SpaceDeployment* Deployment(const plan::Action& a) const {
     auto d = deployments.find(a.deployment);

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "plan/action_ref.h"
+
 namespace spaceport::plan {
 namespace {
 
@@ -53,7 +55,7 @@ int DeploymentBuilder::AddAction(ActionKind kind, std::string target, Params par
 
 std::string DeploymentBuilder::FutureValue(int id) const {
   if (!record_actions_) return "<not published>";
-  return "<from action " + std::to_string(id) + ">";
+  return ActionRef(id);
 }
 
 void DeploymentBuilder::AddDrift(std::string target, std::string field, std::string desired,

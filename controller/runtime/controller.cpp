@@ -13,6 +13,7 @@
 
 #include "base/atomic_file.h"
 #include "http/exchange_stats.h"
+#include "plan/action_ref.h"
 #include "plan/planner.h"
 
 namespace spaceport::runtime {
@@ -671,12 +672,13 @@ plan::Plan Controller::CurrentPlan() const {
     for (plan::Action a : p.actions) {
       a.id = ids[a.id];
       for (int& dep : a.depends_on) dep = ids.count(dep) ? ids[dep] : dep;
+      // One scan per value: a reference renumbered to itself (the first plan's) or along a
+      // chain (1 -> 2 while 2 -> 3) is rewritten once; rescanning looped for ever on the former.
       for (auto& [name, value] : a.params)
-        for (const auto& [from, to] : ids) {
-          const std::string marker = "<from action " + std::to_string(from) + ">";
-          for (size_t at = value.find(marker); at != std::string::npos; at = value.find(marker))
-            value.replace(at, marker.size(), "<from action " + std::to_string(to) + ">");
-        }
+        value = plan::SubstituteActionRefs(value, [&ids](int id) -> std::optional<std::string> {
+          auto to = ids.find(id);
+          return to == ids.end() ? std::nullopt : std::optional<std::string>(plan::ActionRef(to->second));
+        });
       merged.actions.push_back(std::move(a));
     }
   }

@@ -207,5 +207,35 @@ TEST_F(RunController, ASecondControllerOnTheSameStateDirectoryIsRefused) {
   EXPECT_EQ(once.exit_code, 0) << Describe(once);
 }
 
+// The drift report merges every deployment's last plan, renumbering the references between
+// actions ("<from action N>"). It used to rescan a value after each replacement, so a reference
+// renumbered to itself — any in the first plan merged, e.g. a first deploy's commit pinning the
+// wrapper it publishes — looped for ever holding the controller's lock: /api/v1/drift never
+// answered and every worker stopped. Asked every 20 ms with a 5 s deadline through a first deploy.
+TEST_F(RunController, TheDriftReportAnswersThroughoutAFirstDeployWhosePlanReferencesItsOwnActions) {
+  const auto desired = WriteDeployment({}, "10m");
+  ASSERT_NO_FATAL_FAILURE(StartController(desired));
+  auto transport = http::MakeTransport({});
+  int answered = 0;
+  bool saw_reference = false;
+  const auto until = std::chrono::steady_clock::now() + kConverge;
+  while (std::chrono::steady_clock::now() < until && !(saw_reference && ReadyStatus() == "True")) {
+    http::Request request;
+    request.url = controller_->base_url() + "/api/v1/drift";
+    request.timeout = std::chrono::seconds(5);
+    Result<http::Response> r = transport->Send(request);
+    ASSERT_TRUE(r.ok() && r->status == 200)
+        << "/api/v1/drift did not answer within 5 s after " << answered << " answers: "
+        << (r.ok() ? r->body : r.status().ToString());
+    ++answered;
+    saw_reference = saw_reference || r->body.find("<from action ") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_TRUE(saw_reference) << "no plan with a reference between actions was served: the case is not covered";
+  EXPECT_EQ(ReadyStatus(), "True");
+  EXPECT_EQ(StopController(), 0);
+}
+
 }  // namespace
 }  // namespace spaceport::e2e
+
