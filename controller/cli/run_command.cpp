@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/memory.h"
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/progress_log.h"
@@ -83,6 +84,7 @@ std::atomic<int> g_signal{0};
 void OnSignal(int sig) { g_signal = sig; }
 
 int RunController(const RunOptions& o) {
+  LimitMallocArenas(1);  // before any thread: resident memory near the live heap (base/memory.h)
   ProgressLog log;
   struct Parsed {
     const char* flag;

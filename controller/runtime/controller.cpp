@@ -13,6 +13,7 @@
 
 #include "base/atomic_file.h"
 #include "http/exchange_stats.h"
+#include "base/memory.h"
 #include "plan/action_ref.h"
 #include "plan/planner.h"
 
@@ -366,13 +367,26 @@ void Controller::Worker() {
     ++busy_;
     metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
     ReconcileKey(*key);
-    --busy_;
+    const bool idle = --busy_ == 0;
     metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
     queue_.Done(*key);
+    if (idle) ReleaseFreeMemoryWhenQuiet();
   }
   std::lock_guard<std::mutex> lock(done_mu_);
   --workers_running_;
   done_cv_.notify_all();
+}
+
+// Passes allocate in whichever worker's arena they run; what they free stays there. Once the
+// workers have all gone idle, at most every 10 s, the free pages go back to the system, so the
+// resident set follows the live heap instead of the busiest moment's.
+void Controller::ReleaseFreeMemoryWhenQuiet() {
+  std::unique_lock<std::mutex> lock(release_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return;  // another worker is releasing
+  const Clock::TimePoint now = clock_.Now();
+  if (now - last_release_ < std::chrono::seconds(10)) return;
+  last_release_ = now;
+  ReleaseFreeMemory();
 }
 
 void Controller::ReconcileKey(const std::string& key) {

@@ -134,6 +134,7 @@ class Controller {
   Status LoadSnapshot(bool initial);
   void Worker();
   void ReconcileKey(const std::string& key);
+  void ReleaseFreeMemoryWhenQuiet();
   // Feeds the pass into the budget schedules, sets BudgetLimited and requeues the key by its
   // priority; returns when it is due again.
   Clock::Duration RequeueAfterPass(const std::string& key, const spec::SpaceDeployment& deployment,
@@ -175,6 +176,10 @@ class Controller {
   std::mutex reload_mu_;  // one snapshot load at a time
   std::vector<std::thread> workers_;
   std::atomic<int> busy_{0};
+  // When the last worker to go idle gave the arenas' free pages back (base/memory.h); guarded by
+  // release_mu_.
+  std::mutex release_mu_;
+  Clock::TimePoint last_release_{};
   std::atomic<bool> sources_loaded_{false};
   std::atomic<bool> first_pass_done_{false};
   std::mutex done_mu_;
