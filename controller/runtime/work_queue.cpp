@@ -34,21 +34,6 @@ std::function<double()> DefaultRandom() {
 
 // Records `at` for `key` unless an earlier-or-equal time is already there; keeps the higher
 // priority either way. True when something changed.
-bool KeepEarliest(std::map<std::string, WorkQueue::Pending>& delayed, const std::string& key,
-                  Clock::TimePoint at, Priority priority) {
-  auto [it, inserted] = delayed.try_emplace(key, WorkQueue::Pending{at, priority});
-  if (inserted) return true;
-  bool changed = false;
-  if (priority > it->second.priority) {
-    it->second.priority = priority;
-    changed = true;
-  }
-  if (at < it->second.at) {
-    it->second.at = at;
-    changed = true;
-  }
-  return changed;
-}
 
 }  // namespace
 
@@ -75,10 +60,10 @@ void WorkQueue::ScheduleLocked(const std::string& key, Clock::TimePoint at, Prio
       Priority p = priority;
       if (auto d = delayed_.find(key); d != delayed_.end()) p = std::max(p, d->second.priority);
       dirty_[key] = p;
-      delayed_.erase(key);
+      EraseDelayedLocked(key);
       scheduled = true;
     } else {
-      scheduled = KeepEarliest(delayed_, key, at, priority);
+      scheduled = KeepEarliestLocked(key, at, priority);
     }
   } else if (auto ready = ready_index_.find(key); ready != ready_index_.end()) {
     // Ready now beats any later time; a higher priority moves it forward.
@@ -91,11 +76,11 @@ void WorkQueue::ScheduleLocked(const std::string& key, Clock::TimePoint at, Prio
   } else if (due) {
     Priority p = priority;
     if (auto d = delayed_.find(key); d != delayed_.end()) p = std::max(p, d->second.priority);
-    delayed_.erase(key);
+    EraseDelayedLocked(key);
     MakeReadyLocked(key, std::min(at, now), p);
     scheduled = true;
   } else {
-    scheduled = KeepEarliest(delayed_, key, at, priority);
+    scheduled = KeepEarliestLocked(key, at, priority);
   }
   if (!scheduled) return;
   ++adds_total_;
@@ -113,15 +98,43 @@ void WorkQueue::MakeReadyLocked(const std::string& key, Clock::TimePoint at, Pri
   ready_index_[key] = {std::move(rank), priority};
 }
 
+// A delayed key's ready time changes: the time index follows.
+bool WorkQueue::KeepEarliestLocked(const std::string& key, Clock::TimePoint at, Priority priority) {
+  auto [it, inserted] = delayed_.try_emplace(key, Pending{at, priority});
+  if (inserted) {
+    due_order_.emplace(at, key);
+    return true;
+  }
+  bool changed = false;
+  if (priority > it->second.priority) {
+    it->second.priority = priority;
+    changed = true;
+  }
+  if (at < it->second.at) {
+    due_order_.erase({it->second.at, key});
+    it->second.at = at;
+    due_order_.emplace(at, key);
+    changed = true;
+  }
+  return changed;
+}
+
+void WorkQueue::EraseDelayedLocked(const std::string& key) {
+  auto it = delayed_.find(key);
+  if (it == delayed_.end()) return;
+  due_order_.erase({it->second.at, key});
+  delayed_.erase(it);
+}
+
+// Only the keys that are due are visited (due_order_ is by ready time): a queue holding 10,000
+// deployments costs the same per Get as one holding ten.
 void WorkQueue::PromoteReadyLocked() {
   const Clock::TimePoint now = clock_.Now();
   std::vector<std::tuple<Clock::TimePoint, std::string, Priority>> due;
-  for (const auto& [key, pending] : delayed_) {
-    if (pending.at <= now) due.emplace_back(pending.at, key, pending.priority);
-  }
-  std::sort(due.begin(), due.end());  // in order of ready time, ties by key
+  for (auto it = due_order_.begin(); it != due_order_.end() && it->first <= now; ++it)
+    due.emplace_back(it->first, it->second, delayed_.at(it->second).priority);  // by time, ties by key
   for (const auto& [at, key, priority] : due) {
-    delayed_.erase(key);
+    EraseDelayedLocked(key);
     if (processing_.contains(key)) {
       // Its time came while a worker holds it: ready again on Done.
       Priority& p = dirty_.try_emplace(key, priority).first->second;
@@ -181,7 +194,7 @@ void WorkQueue::Remove(const std::string& key) {
     ready_.erase(ready->second.first);
     ready_index_.erase(ready);
   }
-  delayed_.erase(key);
+  EraseDelayedLocked(key);
   dirty_.erase(key);
   failures_.erase(key);
 }
@@ -246,13 +259,9 @@ std::optional<Clock::TimePoint> WorkQueue::NextReadyAt() const {
   return NextReadyAtLocked();
 }
 
-// Linear in the delayed keys: a controller holds hundreds of deployments, not millions.
 std::optional<Clock::TimePoint> WorkQueue::NextReadyAtLocked() const {
-  std::optional<Clock::TimePoint> next;
-  for (const auto& [key, pending] : delayed_) {
-    if (!next || pending.at < *next) next = pending.at;
-  }
-  return next;
+  if (due_order_.empty()) return std::nullopt;
+  return due_order_.begin()->first;
 }
 
 WorkQueueStats WorkQueue::stats() const {

@@ -124,6 +124,8 @@ class WorkQueue {
   Clock::Duration Boost(Priority priority) const;
   void MakeReadyLocked(const std::string& key, Clock::TimePoint at, Priority priority);
   void PromoteReadyLocked();
+  bool KeepEarliestLocked(const std::string& key, Clock::TimePoint at, Priority priority);
+  void EraseDelayedLocked(const std::string& key);
   std::string TakeReadyLocked();  // pops ready_'s front and marks it processing
   std::optional<Clock::TimePoint> NextReadyAtLocked() const;
 
@@ -135,6 +137,7 @@ class WorkQueue {
   std::map<std::string, std::pair<Rank, Priority>> ready_index_;  // key → its place in ready_
   uint64_t arrivals_ = 0;
   std::map<std::string, Pending> delayed_;             // key → ready time and priority
+  std::set<std::pair<Clock::TimePoint, std::string>> due_order_;  // delayed_ by ready time
   std::map<std::string, std::chrono::steady_clock::time_point> processing_;
   std::map<std::string, Priority> dirty_;              // added while processing
   std::map<std::string, int> failures_;

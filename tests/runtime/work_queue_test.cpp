@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <ostream>
@@ -304,6 +305,48 @@ TEST(WorkQueueStats, NextReadyAtIsTheEarliestDelayedTime) {
   queue.AddAfter("default/a", milliseconds(5000));
   queue.AddAfter("default/b", milliseconds(2000));
   EXPECT_EQ(queue.NextReadyAt(), clock.Now() + milliseconds(2000));
+}
+
+// The time index behind PromoteReady and NextReadyAt (due_order_) follows every change of a
+// delayed key: an earlier AddAfter moves it forward, Remove takes it out, and 10,000 keys come out
+// in time order (ties by key) as the clock passes their times.
+TEST(WorkQueueStats, NextReadyAtFollowsAKeyMovedEarlierAndARemovedOne) {
+  FakeClock clock;
+  WorkQueue queue(clock, {});
+  queue.AddAfter("default/a", milliseconds(5000));
+  queue.AddAfter("default/b", milliseconds(3000));
+  queue.AddAfter("default/a", milliseconds(1000));  // earlier: kept
+  EXPECT_EQ(queue.NextReadyAt(), clock.Now() + milliseconds(1000));
+  queue.AddAfter("default/a", milliseconds(9000));  // later: ignored
+  EXPECT_EQ(queue.NextReadyAt(), clock.Now() + milliseconds(1000));
+  queue.Remove("default/a");
+  EXPECT_EQ(queue.NextReadyAt(), clock.Now() + milliseconds(3000));
+  clock.Advance(milliseconds(3000));
+  EXPECT_EQ(queue.TryGet(), "default/b");
+  EXPECT_EQ(queue.NextReadyAt(), std::nullopt);
+}
+
+TEST(WorkQueueStats, TenThousandDelayedKeysComeOutInTimeOrder) {
+  FakeClock clock;
+  WorkQueue queue(clock, {});
+  std::vector<std::pair<int64_t, std::string>> want;
+  for (int i = 0; i < 10000; ++i) {
+    const int64_t ms = (i * 7919) % 1000;  // many ties
+    const std::string key = "ns/d-" + std::to_string(i);
+    queue.AddAfter(key, milliseconds(ms));
+    want.emplace_back(ms, key);
+  }
+  std::sort(want.begin(), want.end());
+  std::vector<std::string> got;
+  for (int step = 0; step <= 1000; ++step) {
+    while (std::optional<std::string> key = queue.TryGet()) {
+      got.push_back(*key);
+      queue.Done(*key);
+    }
+    clock.Advance(milliseconds(1));
+  }
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) ASSERT_EQ(got[i], want[i].second) << i;
 }
 
 TEST(WorkQueueShutDown, NoKeyIsHandedOutAfterShutDownButWorkersMayStillFinish) {
