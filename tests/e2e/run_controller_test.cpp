@@ -211,7 +211,7 @@ TEST_F(RunController, ASecondControllerOnTheSameStateDirectoryIsRefused) {
 // actions ("<from action N>"). It used to rescan a value after each replacement, so a reference
 // renumbered to itself — any in the first plan merged, e.g. a first deploy's commit pinning the
 // wrapper it publishes — looped for ever holding the controller's lock: /api/v1/drift never
-// answered and every worker stopped. Asked every 20 ms with a 5 s deadline through a first deploy.
+// answered and every worker stopped. Asked every 5 ms with a 5 s deadline through a first deploy.
 TEST_F(RunController, TheDriftReportAnswersThroughoutAFirstDeployWhosePlanReferencesItsOwnActions) {
   const auto desired = WriteDeployment({}, "10m");
   ASSERT_NO_FATAL_FAILURE(StartController(desired));
@@ -229,7 +229,7 @@ TEST_F(RunController, TheDriftReportAnswersThroughoutAFirstDeployWhosePlanRefere
         << (r.ok() ? r->body : r.status().ToString());
     ++answered;
     saw_reference = saw_reference || r->body.find("<from action ") != std::string::npos;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the first plan is served ~300 ms
   }
   EXPECT_TRUE(saw_reference) << "no plan with a reference between actions was served: the case is not covered";
   EXPECT_EQ(ReadyStatus(), "True");
