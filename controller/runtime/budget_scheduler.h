@@ -90,6 +90,8 @@ class BudgetScheduler {
     bool has_cost = false;
     std::optional<Clock::TimePoint> observed;
   };
+  static double PerSecond(const Entry& e);  // e's share of the demand, requests per second
+  void ChangedLocked(double before, double after);
   double DemandPerWindowLocked() const;
   double AvailablePerWindowLocked() const;
   double StretchLocked() const;
@@ -97,6 +99,9 @@ class BudgetScheduler {
   Clock& clock_;
   const BudgetCapacity capacity_;
   mutable std::mutex mu_;
+  static constexpr int64_t kResumEvery = 10000;
+  double demand_per_second_ = 0;  // Σ PerSecond(entry), kept as entries change
+  int64_t changes_ = 0;
   double reserved_ = 0;
   std::map<std::string, Entry> entries_;
 };

@@ -239,6 +239,26 @@ TEST(MetricRegistry, ClearGaugeByLabelRemovesOnlyThatDeploymentsSamples) {
   EXPECT_TRUE(text.Find("spaceport_drift")->samples.empty());
 }
 
+// The first label is cleared as a range of the ordered samples: neighbours that share a prefix,
+// and the same value in another label, stay.
+TEST(MetricRegistry, ClearGaugeByTheFirstLabelLeavesNeighboursWithACommonPrefix) {
+  MetricRegistry m;
+  m.DeclareGauge("spaceport_space_stage", "Stage.", {"space", "stage"});
+  for (const char* space : {"acme/a", "acme/a-2", "acme/ab", "acme/", "acme/b"})
+    m.Set("spaceport_space_stage", {space, "RUNNING"}, 1);
+  m.Set("spaceport_space_stage", {"acme/a", "BUILDING"}, 1);
+  m.Set("spaceport_space_stage", {"other", "acme/a"}, 1);
+  m.ClearGauge("spaceport_space_stage", "space", "acme/a");
+  EXPECT_EQ(m.Value("spaceport_space_stage", {"acme/a", "RUNNING"}), 0);
+  EXPECT_EQ(m.Value("spaceport_space_stage", {"acme/a", "BUILDING"}), 0);
+  for (const char* space : {"acme/a-2", "acme/ab", "acme/", "acme/b"})
+    EXPECT_EQ(m.Value("spaceport_space_stage", {space, "RUNNING"}), 1) << space;
+  EXPECT_EQ(m.Value("spaceport_space_stage", {"other", "acme/a"}), 1);
+  m.ClearGauge("spaceport_space_stage", "stage", "RUNNING");  // not the first label: a scan
+  EXPECT_EQ(m.Value("spaceport_space_stage", {"acme/b", "RUNNING"}), 0);
+  EXPECT_EQ(m.Value("spaceport_space_stage", {"other", "acme/a"}), 1);
+}
+
 TEST(MetricRegistry, ValueReadsCountersAndGaugesAndIsZeroWhenAbsent) {
   MetricRegistry m;
   m.DeclareCounter("workqueue_adds_total", "Adds.", {"name"});

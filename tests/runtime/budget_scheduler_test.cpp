@@ -81,6 +81,23 @@ TEST(BudgetScheduler, RecordPassAveragesTheCostOverAboutTenPasses) {
   EXPECT_EQ(s.Report().deployments, 0);
 }
 
+// The demand is a running sum; after 25,000 changes (two full re-sums among them) it still equals
+// the sum of what the deployments left ask.
+TEST(BudgetScheduler, TheRunningDemandEqualsTheSumAfterManyChanges) {
+  FakeClock clock;
+  BudgetScheduler s(clock, {});
+  for (int i = 0; i < 25000; ++i) {
+    const std::string key = "ns/d-" + std::to_string(i % 700);
+    if (i % 7 == 0) s.Remove(key);
+    else if (i % 3 == 0) s.SetDemand(key, minutes(1 + i % 9), 1 + i % 4);
+    else s.RecordPass(key, minutes(5), i % 5);
+  }
+  for (int d = 0; d < 700; ++d) s.Remove("ns/d-" + std::to_string(d));
+  EXPECT_NEAR(s.Report().demand_per_window, 0.0, 1e-6);
+  s.SetDemand("ns/x", minutes(10), 2);
+  EXPECT_NEAR(s.Report().demand_per_window, 1.0, 1e-9);
+}
+
 TEST(BudgetScheduler, ReportSaysHowFarBehindTheDeclaredIntervalsTheOldestIs) {
   FakeClock clock;
   BudgetScheduler s(clock, {});
