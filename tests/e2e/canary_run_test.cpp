@@ -216,6 +216,16 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
       support::ReadFile("/proc/" + std::to_string(controller_->pid()) + "/cmdline");
   for (auto& [place, text] : CommandLines(controller_->pid())) places[place] = text;
 
+  // The correction's notification is posted by the notifier's own thread: wait for it (on a busy
+  // CI machine it came after the endpoints were read) before stopping the controller.
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        for (const std::string& request : receiver_.Requests())
+          if (request.find("DriftCorrected") != std::string::npos) return true;
+        return false;
+      },
+      std::chrono::seconds(30)))
+      << "no DriftCorrected notification within 30 s";
   ASSERT_EQ(controller_->Terminate(), 0);  // flushes the notifications
   places["controller log"] = support::ReadFile(dir_.path() / "run.log");
   ASSERT_FALSE(places["controller log"].empty());
