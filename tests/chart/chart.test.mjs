@@ -392,6 +392,7 @@ describe("credentials come only from Secrets", () => {
     GITHUB_TOKEN: ["github.existingSecret", "github-token"],
     SPACEPORT_GITHUB_WEBHOOK_SECRET: ["webhooks.github.existingSecret", "github-webhook-secret"],
     SPACEPORT_HUB_WEBHOOK_SECRET: ["webhooks.hub.existingSecret", "hub-webhook-secret"],
+    SPACEPORT_GENERIC_WEBHOOK_SECRET: ["webhooks.generic.existingSecret", "generic-webhook-secret"],
     SPACEPORT_FINGERPRINT_KEY: ["fingerprintKey.existingSecret", "fingerprint-key"],
     SPACEPORT_NOTIFY_URL: ["notifications.existingSecret", "notify-url"],
   };
