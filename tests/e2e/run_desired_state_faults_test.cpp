@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/process_memory.h"
 #include "e2e/run_fixture.h"
 #include "support/process.h"
 
@@ -28,13 +29,8 @@ std::string Other(const std::string& policy = "correct") {
 
 // The controller's resident set and its peak, in MiB, from /proc/PID/status.
 std::pair<long, long> RssMiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  long rss = -1, hwm = -1;
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6)) / 1024;
-    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6)) / 1024;
-  }
-  return {rss, hwm};
+  const ProcessMemory m = ReadProcessMemory(pid);
+  return {MiB(m.rss_kib), MiB(m.hwm_kib)};
 }
 
 class RunDesiredStateFaults : public RunTest {

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "e2e/process_memory.h"
 #include "e2e/run_fixture.h"
 
 namespace spaceport::e2e {
@@ -70,12 +71,7 @@ double CpuSeconds(pid_t pid) {
   return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
-long RssMiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6)) / 1024;
-  return -1;
-}
+long RssMiB(pid_t pid) { return MiB(ReadProcessMemory(pid).rss_kib); }
 
 struct Cost {
   int64_t state = 0;     // lists, info, files, runtime

@@ -13,12 +13,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "e2e/process_memory.h"
 #include "e2e/run_fixture.h"
 #include "http/raw_client.h"
 
@@ -35,13 +35,8 @@ constexpr int kSlowlorisClients = 20;
 
 // VmRSS and VmHWM of a process, in KiB.
 std::pair<long, long> RssKiB(pid_t pid) {
-  std::ifstream status("/proc/" + std::to_string(pid) + "/status");
-  long rss = -1, hwm = -1;
-  for (std::string line; std::getline(status, line);) {
-    if (line.rfind("VmRSS:", 0) == 0) rss = std::stol(line.substr(6));
-    if (line.rfind("VmHWM:", 0) == 0) hwm = std::stol(line.substr(6));
-  }
-  return {rss, hwm};
+  const ProcessMemory m = ReadProcessMemory(pid);
+  return {m.rss_kib, m.hwm_kib};
 }
 
 double Seconds(steady_clock::time_point since) {
