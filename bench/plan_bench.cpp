@@ -21,8 +21,9 @@
 #include "observe/observation.h"
 #include "plan/planner.h"
 #include "plan/space_files.h"
-#include "plan/wrapper.h"
 #include "report/render.h"
+#include "resolve/space_image.h"
+#include "resolve/wrapper.h"
 #include "spec/loader.h"
 
 namespace {
@@ -124,15 +125,15 @@ observe::Observation ObservationFor(const std::vector<spec::SpaceDeployment>& de
     observe::PlatformImage wrapper{
         "amd64",
         wrapper_digest,
-        plan::DesiredWrapperEnv({"PATH=/usr/bin"}, d.wrapper.env),
+        resolve::DesiredWrapperEnv({"PATH=/usr/bin"}, d.wrapper.env),
         {std::to_string(d.wrapper.port) + "/tcp"},
-        {{std::string(plan::kLabelBaseName), d.image.repository + ":" + version},
-         {std::string(plan::kLabelBaseDigest), n % 50 == 0 ? Digest(++seed) : base_digest},
-         {std::string(plan::kLabelSpecHash), plan::WrapperSpecHash(d.wrapper)}}};
-    repo.tags[plan::WrapperTag("amd64", version)] = observe::TagInfo{
+        {{std::string(resolve::kLabelBaseName), d.image.repository + ":" + version},
+         {std::string(resolve::kLabelBaseDigest), n % 50 == 0 ? Digest(++seed) : base_digest},
+         {std::string(resolve::kLabelSpecHash), resolve::WrapperSpecHash(d.wrapper)}}};
+    repo.tags[resolve::WrapperTag("amd64", version)] = observe::TagInfo{
         wrapper_digest, "application/vnd.oci.image.manifest.v1+json", {wrapper}};
 
-    const std::string ref = plan::WrapperRef(d.image.repository, "amd64", version, wrapper_digest);
+    const std::string ref = resolve::WrapperRef(d.image.repository, "amd64", version, wrapper_digest);
     for (const spec::SpaceSpec& space : d.spaces) {
       const plan::SpaceFiles files = plan::RenderSpaceFiles(d, space, version, ref);
       observe::SpaceObservation& s = o.spaces[space.id];

@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "base/json.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::act {
 namespace {
@@ -46,7 +46,7 @@ Result<std::string> DeriveWrapperConfig(std::string_view base_config, const Wrap
     for (size_t i = 0; i < env->size(); ++i)
       if (env->At(i).is_string()) base_env.push_back(env->At(i).AsString());
   }
-  config.Set("Env", StringArray(plan::DesiredWrapperEnv(base_env, in.spec.env)));
+  config.Set("Env", StringArray(resolve::DesiredWrapperEnv(base_env, in.spec.env)));
 
   // ExposedPorts: merge, as Docker's EXPOSE does.
   const std::string port_key = std::to_string(in.spec.port) + "/tcp";
@@ -59,9 +59,9 @@ Result<std::string> DeriveWrapperConfig(std::string_view base_config, const Wrap
   if (config.Find("Labels") == nullptr || !config.Find("Labels")->is_object())
     config.Set("Labels", Json::Object());
   Json& labels = *config.Find("Labels");
-  labels.Set(plan::kLabelBaseName, Json(in.base_name));
-  labels.Set(plan::kLabelBaseDigest, Json(in.base_digest));
-  labels.Set(plan::kLabelSpecHash, Json(plan::WrapperSpecHash(in.spec)));
+  labels.Set(resolve::kLabelBaseName, Json(in.base_name));
+  labels.Set(resolve::kLabelBaseDigest, Json(in.base_digest));
+  labels.Set(resolve::kLabelSpecHash, Json(resolve::WrapperSpecHash(in.spec)));
 
   // History: one empty-layer entry per instruction of hf/Dockerfile, so tools that match
   // non-empty history entries to rootfs.diff_ids keep working.
@@ -74,8 +74,8 @@ Result<std::string> DeriveWrapperConfig(std::string_view base_config, const Wrap
   AppendHistory(history, created, env_text);
   AppendHistory(history, created, "EXPOSE " + port_key);
   AppendHistory(history, created,
-                "LABEL " + std::string(plan::kLabelBaseName) + "=" + in.base_name + " " +
-                    std::string(plan::kLabelBaseDigest) + "=" + in.base_digest);
+                "LABEL " + std::string(resolve::kLabelBaseName) + "=" + in.base_name + " " +
+                    std::string(resolve::kLabelBaseDigest) + "=" + in.base_digest);
   root.Set("history", std::move(history));
 
   return root.Dump();
@@ -100,8 +100,8 @@ Result<std::string> DeriveWrapperManifest(std::string_view base_manifest, std::s
     if (root.Find("mediaType") == nullptr) root.Set("mediaType", Json(std::string(kOciManifest)));
     if (root.Find("annotations") == nullptr || !root.Find("annotations")->is_object())
       root.Set("annotations", Json::Object());
-    root.Find("annotations")->Set(plan::kLabelBaseName, Json(in.base_name));
-    root.Find("annotations")->Set(plan::kLabelBaseDigest, Json(in.base_digest));
+    root.Find("annotations")->Set(resolve::kLabelBaseName, Json(in.base_name));
+    root.Find("annotations")->Set(resolve::kLabelBaseDigest, Json(in.base_digest));
   }
   return root.Dump();
 }

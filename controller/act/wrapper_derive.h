@@ -31,7 +31,7 @@ struct WrapperInputs {
 };
 
 // The wrapper config: Env replace-in-place-or-append per spec; ExposedPorts gains "<port>/tcp";
-// Labels gain base name, base digest and the wrapper spec hash (plan/wrapper.h); history gains
+// Labels gain base name, base digest and the wrapper spec hash (resolve/wrapper.h); history gains
 // empty_layer entries describing the edit; `created` and rootfs stay as in the base.
 // Errors (kInvalidArgument) when the base config is not a JSON object or config is not an object.
 Result<std::string> DeriveWrapperConfig(std::string_view base_config, const WrapperInputs& in);

@@ -4,7 +4,7 @@
 #include "base/digest.h"
 #include "clients/oci/reference.h"
 #include "clients/oci/scope.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::act {
 namespace {
@@ -36,7 +36,7 @@ Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const Wrapp
   if (!dst.ok()) return dst.status();
   auto platform = oci::Platform::Parse(p.platform);
   if (!platform.ok()) return platform.status();
-  const std::string tag = plan::WrapperTag(p.platform, p.version);
+  const std::string tag = resolve::WrapperTag(p.platform, p.version);
 
   // One token for every step: pull on the base, pull+push on the target.
   client.ExpectAccess(oci::ScopeSet{oci::Scope::Pull(src->repository), oci::Scope::Push(dst->repository)});

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/http.h"
 #include "http/retry_after.h"
 

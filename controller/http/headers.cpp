@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/http.h"
 
 namespace spaceport::http {

@@ -1,6 +1,6 @@
 #include "http/link_header.h"
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 
 namespace spaceport::http {
 namespace {

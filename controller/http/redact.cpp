@@ -1,6 +1,6 @@
 #include <array>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/http.h"
 
 namespace spaceport::http {

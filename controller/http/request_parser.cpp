@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/query.h"
 
 namespace spaceport::http {

@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <string>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 
 namespace spaceport::http {
 namespace {

@@ -28,7 +28,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/http.h"
 #include "http/request_parser.h"
 #include "http/response_stream.h"

@@ -14,7 +14,7 @@
 #include <map>
 #include <mutex>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/exchange_stats.h"
 #include "http/http.h"
 #include "http/pplx_wait.h"

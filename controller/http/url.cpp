@@ -3,7 +3,7 @@
 #include <charconv>
 #include <optional>
 
-#include "http/ascii.h"
+#include "base/ascii.h"
 #include "http/http.h"
 
 namespace spaceport::http {

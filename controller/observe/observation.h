@@ -15,6 +15,9 @@
 
 namespace spaceport::observe {
 
+// What a drift or a wrapper difference says for a thing that was observed not to exist.
+inline constexpr char kAbsent[] = "<absent>";
+
 // The config facts of one platform image that planning needs.
 struct PlatformImage {
   std::string platform;        // amd64, arm64, arm/v7 (os is always linux)

@@ -6,9 +6,9 @@
 #include "clients/oci/manifest.h"
 #include "clients/oci/reference.h"
 #include "clients/oci/registry_error.h"
-#include "plan/observation_index.h"
-#include "plan/resolve_version.h"
-#include "plan/wrapper.h"
+#include "resolve/observation_index.h"
+#include "resolve/resolve_version.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::observe {
 namespace {
@@ -119,10 +119,10 @@ Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, cons
   if (!interest.policy_deployments.empty()) {
     Observation listed;
     listed.repositories[full_name] = result;
-    plan::ObservationIndex index(listed);
-    plan::TagIndex tag_index(index);
+    resolve::ObservationIndex index(listed);
+    resolve::TagIndex tag_index(index);
     for (const spec::SpaceDeployment* d : interest.policy_deployments) {
-      plan::ResolvedVersion v = plan::ResolveVersion(*d, index, tag_index);
+      resolve::ResolvedVersion v = resolve::ResolveVersion(*d, index, tag_index);
       if (!v.version.empty()) versions.insert(v.version);
     }
   }
@@ -145,7 +145,7 @@ Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, cons
       if (cache != nullptr) cache->Store(manifest->digest, result.tags[version]);
     }
     for (const std::string& platform : interest.platforms) {
-      Status s = ReadWrapper(client, cache, repo, platform, plan::WrapperTag(platform, version), result);
+      Status s = ReadWrapper(client, cache, repo, platform, resolve::WrapperTag(platform, version), result);
       if (!s.ok()) return s;
     }
   }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "observe/observation.h"
+
 namespace spaceport::plan {
 
 struct DriftItem {
@@ -25,7 +27,7 @@ struct DriftItem {
 };
 
 // What DriftItem.desired/observed say for a thing that does not exist.
-inline constexpr char kAbsent[] = "<absent>";
+using observe::kAbsent;
 
 enum class ActionKind {
   kBuildImage,        // start a build of REPO:VERSION

@@ -7,6 +7,7 @@
 
 #include "plan/fingerprint.h"
 #include "plan/space_files.h"
+#include "resolve/space_image.h"
 #include "spec/defaults.h"
 
 namespace spaceport::plan {
@@ -71,7 +72,7 @@ std::string CommitSummary(const std::string& image, const std::string& digest) {
 class SpacePlanner {
  public:
   SpacePlanner(const spec::SpaceDeployment& d, const spec::SpaceSpec& space,
-               const ObservationIndex& observation, const SpaceInputs& in, DeploymentBuilder& b)
+               const resolve::ObservationIndex& observation, const SpaceInputs& in, DeploymentBuilder& b)
       : d_(d),
         space_(space),
         observation_(observation),
@@ -137,7 +138,7 @@ class SpacePlanner {
       // The wanted ref, not a parse of the rendered file: a pending digest contains spaces.
       std::string desired = in_.wrapper_ref;
       std::string observed = kAbsent;
-      if (now.dockerfile) observed = ParseFromLine(*now.dockerfile).value_or("<no FROM line>");
+      if (now.dockerfile) observed = resolve::ParseFromLine(*now.dockerfile).value_or("<no FROM line>");
       if (desired == observed)
         std::tie(desired, observed) = FirstDifferingLine(want.dockerfile, *now.dockerfile);
       Drift("dockerfile", desired, observed);
@@ -287,7 +288,7 @@ class SpacePlanner {
 
   const spec::SpaceDeployment& d_;
   const spec::SpaceSpec& space_;
-  const ObservationIndex& observation_;
+  const resolve::ObservationIndex& observation_;
   const SpaceInputs& in_;
   DeploymentBuilder& b_;
   const std::string target_;
@@ -299,7 +300,7 @@ class SpacePlanner {
 }  // namespace
 
 void PlanSpace(const spec::SpaceDeployment& deployment, const spec::SpaceSpec& space,
-               const ObservationIndex& observation, const SpaceInputs& inputs,
+               const resolve::ObservationIndex& observation, const SpaceInputs& inputs,
                DeploymentBuilder& builder) {
   SpacePlanner(deployment, space, observation, inputs, builder).Plan();
 }

@@ -15,8 +15,8 @@
 #include <string>
 
 #include "observe/observation.h"
-#include "plan/observation_index.h"
 #include "plan/plan_builder.h"
+#include "resolve/observation_index.h"
 #include "spec/types.h"
 
 namespace spaceport::plan {
@@ -30,7 +30,7 @@ struct SpaceInputs {
 };
 
 void PlanSpace(const spec::SpaceDeployment& deployment, const spec::SpaceSpec& space,
-               const ObservationIndex& observation, const SpaceInputs& inputs,
+               const resolve::ObservationIndex& observation, const SpaceInputs& inputs,
                DeploymentBuilder& builder);
 
 }  // namespace spaceport::plan

@@ -4,7 +4,8 @@
 #include <vector>
 
 #include "plan/space_files.h"
-#include "plan/wrapper.h"
+#include "resolve/space_image.h"
+#include "resolve/wrapper.h"
 #include "spec/defaults.h"
 
 namespace spaceport::plan {
@@ -30,7 +31,7 @@ bool BaseHasAllPlatforms(const spec::SpaceDeployment& d, const std::string& base
                          const observe::TagInfo& base, DeploymentBuilder& builder) {
   bool ok = true;
   for (const auto& platform : Platforms(d.wrapper)) {
-    if (BasePlatformDigest(base, platform)) continue;
+    if (resolve::BasePlatformDigest(base, platform)) continue;
     builder.AddDrift(base_ref, "image.platforms", platform, PlatformList(base));
     builder.AddNote(base_ref + " has no linux/" + platform + " image to wrap");
     ok = false;
@@ -40,7 +41,7 @@ bool BaseHasAllPlatforms(const spec::SpaceDeployment& d, const std::string& base
 }
 
 // "stale: base moved from X to Y; env differs": each kind of difference once, in check order.
-std::string Summary(const WrapperCheck& check) {
+std::string Summary(const resolve::WrapperCheck& check) {
   std::string out;
   for (const auto& diff : check.differences) {
     if (out.find(diff.summary) != std::string::npos) continue;
@@ -53,10 +54,10 @@ std::string Summary(const WrapperCheck& check) {
 }  // namespace
 
 const std::string& SpecHashCache::Get(const spec::WrapperSpec& wrapper) {
-  std::string text = WrapperSpecCanonicalText(wrapper);
+  std::string text = resolve::WrapperSpecCanonicalText(wrapper);
   auto it = by_text_.find(text);
   if (it == by_text_.end()) {
-    std::string hash = WrapperSpecHash(wrapper);
+    std::string hash = resolve::WrapperSpecHash(wrapper);
     it = by_text_.emplace(std::move(text), std::move(hash)).first;
   }
   return it->second;
@@ -70,22 +71,22 @@ WrapperPlan PlanWrappers(const spec::SpaceDeployment& d, const std::string& vers
   const std::string base_ref = repo + ":" + version;
   if (image.base != nullptr && !BaseHasAllPlatforms(d, base_ref, *image.base, builder)) return out;
 
-  const std::string space_platform = SpacePlatform(d.wrapper);
+  const std::string space_platform = resolve::SpacePlatform(d.wrapper);
   const std::string& spec_hash = hashes.Get(d.wrapper);
   for (const auto& platform : Platforms(d.wrapper)) {
-    const std::string tag = WrapperTag(platform, version);
+    const std::string tag = resolve::WrapperTag(platform, version);
     const std::string ref = repo + ":" + tag;
     std::optional<std::string> base_digest;
-    if (image.base != nullptr) base_digest = BasePlatformDigest(*image.base, platform);
+    if (image.base != nullptr) base_digest = resolve::BasePlatformDigest(*image.base, platform);
 
     auto observed = repository.tags.find(tag);
     const observe::TagInfo* wrapper_tag =
         observed == repository.tags.end() ? nullptr : &observed->second;
-    WrapperCheck check = CheckWrapper(d.wrapper, platform, base_digest, wrapper_tag, spec_hash);
+    resolve::WrapperCheck check = resolve::CheckWrapper(d.wrapper, platform, base_digest, wrapper_tag, spec_hash);
 
     if (check.up_to_date()) {
       if (platform == space_platform)
-        out.space_ref = WrapperRef(repo, platform, version, wrapper_tag->digest);
+        out.space_ref = resolve::WrapperRef(repo, platform, version, wrapper_tag->digest);
       continue;
     }
     for (const auto& diff : check.differences)
@@ -95,7 +96,7 @@ WrapperPlan PlanWrappers(const spec::SpaceDeployment& d, const std::string& vers
                                {image.build_action}, Summary(check));
     if (platform == space_platform) {
       out.space_action = id;
-      out.space_ref = WrapperRef(repo, platform, version, builder.FutureValue(id));
+      out.space_ref = resolve::WrapperRef(repo, platform, version, builder.FutureValue(id));
     }
   }
   return out;

@@ -1,5 +1,5 @@
 // Wrapper planning: one PublishWrapper per platform whose wrapper tag is missing or not up to
-// date (plan/wrapper.h decides), and the wrapper reference the Spaces should run. Internal to
+// date (resolve/wrapper.h decides), and the wrapper reference the Spaces should run. Internal to
 // plan/.
 //
 //   WrapperPlan w = PlanWrappers(d, "v1.0.0", repo, image_plan, hashes, builder);

@@ -9,20 +9,20 @@
 #include <string>
 #include <utility>
 
-#include "plan/observation_index.h"
 #include "plan/plan_builder.h"
 #include "plan/plan_image.h"
 #include "plan/plan_space.h"
 #include "plan/plan_wrapper.h"
-#include "plan/resolve_version.h"
+#include "resolve/observation_index.h"
+#include "resolve/resolve_version.h"
 
 namespace spaceport::plan {
 namespace {
 
 // Indexes built once per plan, so that planning N deployments costs O(N log N), not O(N²).
 struct Indexes {
-  const ObservationIndex& observation;
-  TagIndex tags;
+  const resolve::ObservationIndex& observation;
+  resolve::TagIndex tags;
   BuildIndex builds;
   SpecHashCache spec_hashes;
 };
@@ -32,7 +32,7 @@ void PlanDeployment(const spec::SpaceDeployment& d, Indexes& indexes, Deployment
     b.Suspend();
     return;
   }
-  ResolvedVersion version = ResolveVersion(d, indexes.observation, indexes.tags);
+  resolve::ResolvedVersion version = resolve::ResolveVersion(d, indexes.observation, indexes.tags);
   for (auto& note : version.notes) b.AddNote(std::move(note));
   if (!version.stall_reason.empty()) {
     b.Stall(version.stall_reason);
@@ -69,8 +69,8 @@ Plan MakePlan(const std::vector<spec::SpaceDeployment>& desired,
 
   Plan plan;
   plan.deployments.reserve(desired.size());
-  ObservationIndex observed(observation);
-  Indexes indexes{observed, TagIndex(observed), BuildIndex(observation.builds), SpecHashCache()};
+  resolve::ObservationIndex observed(observation);
+  Indexes indexes{observed, resolve::TagIndex(observed), BuildIndex(observation.builds), SpecHashCache()};
   for (const auto& [key, d] : order) {
     DeploymentBuilder builder(*d, plan);
     PlanDeployment(*d, indexes, builder);

@@ -6,9 +6,10 @@
 #include <cstdio>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/quote.h"
 #include "hf_templates.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 #include "spec/defaults.h"
 
 namespace spaceport::plan {
@@ -59,30 +60,6 @@ std::string_view SpaceName(std::string_view id) {
   return slash == std::string_view::npos ? id : id.substr(slash + 1);
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-    s.remove_suffix(1);
-  return s;
-}
-
-std::string_view NextWord(std::string_view& rest) {
-  rest = Trim(rest);
-  size_t end = rest.find_first_of(" \t");
-  std::string_view word = rest.substr(0, end);
-  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
-  return word;
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 }  // namespace
 
 bool NeedsYamlQuoting(std::string_view v) {
@@ -99,18 +76,8 @@ bool NeedsYamlQuoting(std::string_view v) {
   static constexpr std::array<std::string_view, 11> kReserved = {
       "true", "false", "yes", "no", "on", "off", "null", "~", "y", "n", ".inf"};
   for (auto word : kReserved)
-    if (IEquals(v, word)) return true;
+    if (EqualsIgnoreCase(v, word)) return true;
   return false;
-}
-
-std::string WrapperRef(std::string_view repository, std::string_view platform,
-                       std::string_view version, std::string_view digest) {
-  std::string ref(repository);
-  ref += ':';
-  ref += WrapperTag(platform, version);
-  ref += '@';
-  ref += digest;
-  return ref;
 }
 
 std::string RenderFrontMatter(const spec::SpaceDeployment& deployment,
@@ -133,7 +100,7 @@ SpaceFiles RenderSpaceFiles(const spec::SpaceDeployment& deployment, const spec:
                             std::string_view version, std::string_view wrapper_ref) {
   const std::string key = deployment.Key();
   const std::string image = deployment.image.repository + ":" + std::string(version);
-  const std::string platform = SpacePlatform(deployment.wrapper);
+  const std::string platform = resolve::SpacePlatform(deployment.wrapper);
   const std::string front_matter = RenderFrontMatter(deployment, space);
   const std::string title = space.card.title ? *space.card.title : std::string(SpaceName(space.id));
   const std::vector<Substitution> values = {
@@ -145,45 +112,5 @@ SpaceFiles RenderSpaceFiles(const spec::SpaceDeployment& deployment, const spec:
           Substitute(hf::kHf_space_README_md_tmpl, values)};
 }
 
-std::optional<std::string> ParseFromLine(std::string_view dockerfile) {
-  std::optional<std::string> image;
-  while (!dockerfile.empty()) {
-    size_t eol = dockerfile.find('\n');
-    std::string_view line = dockerfile.substr(0, eol);
-    dockerfile = eol == std::string_view::npos ? std::string_view() : dockerfile.substr(eol + 1);
-    std::string_view rest = line;
-    if (!IEquals(NextWord(rest), "FROM")) continue;
-    std::string_view word = NextWord(rest);
-    while (word.size() > 2 && word.substr(0, 2) == "--") word = NextWord(rest);
-    if (!word.empty()) image = std::string(word);
-  }
-  return image;
-}
-
-std::optional<std::string> RunningVersion(std::string_view dockerfile,
-                                          std::string_view repository) {
-  auto from = ParseFromLine(dockerfile);
-  if (!from) return std::nullopt;
-  std::string_view ref = *from;
-  ref = ref.substr(0, ref.find('@'));
-  size_t colon = ref.rfind(':');
-  if (colon == std::string_view::npos || ref.find('/', colon) != std::string_view::npos)
-    return std::nullopt;  // no tag (a colon before the last '/' is a registry port)
-  if (ref.substr(0, colon) != repository) return std::nullopt;
-  std::string_view tag = ref.substr(colon + 1);
-  if (tag.substr(0, 3) != "hf-") return std::nullopt;
-  // Platforms may contain '-' (arm-v7) and so may versions (v1.0.0-rc.1): match a known platform
-  // first, the longest one winning; an unknown platform is taken to be one word.
-  size_t best = 0;
-  for (auto platform : spec::kPlatforms) {
-    std::string prefix = WrapperTag(platform, "");
-    if (tag.size() > prefix.size() && tag.substr(0, prefix.size()) == prefix)
-      best = std::max(best, prefix.size());
-  }
-  if (best > 0) return std::string(tag.substr(best));
-  size_t dash = tag.find('-', 3);
-  if (dash == std::string_view::npos || dash + 1 == tag.size()) return std::nullopt;
-  return std::string(tag.substr(dash + 1));
-}
 
 }  // namespace spaceport::plan

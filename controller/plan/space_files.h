@@ -1,6 +1,6 @@
 // Space files: the Dockerfile and README.md Spaceport commits to a Space, rendered from the
-// templates in hf/space/ (compiled in as hf_templates.h), and the inverse reading of an observed
-// Dockerfile (which image, which version does this Space run?).
+// templates in hf/space/ (compiled in as hf_templates.h). Reading an observed Dockerfile back
+// (which version does this Space run?) is resolve/space_image.h.
 //
 // The Dockerfile is one FROM line pinning the wrapper by digest, so the Space runs exactly the
 // bytes the plan names: FROM ghcr.io/o/app:hf-amd64-v1.0.0@sha256:…. The README carries the front
@@ -8,8 +8,7 @@
 // is deterministic, so "observed file == rendered file" is the whole drift check.
 //
 //   auto files = RenderSpaceFiles(d, d.spaces[0], "v1.0.0",
-//                                 WrapperRef(d.image.repository, "amd64", "v1.0.0", digest));
-//   RunningVersion(*observed.dockerfile, d.image.repository)   // "v1.0.0"
+//                                 resolve::WrapperRef(d.image.repository, "amd64", "v1.0.0", digest));
 #pragma once
 
 #include <optional>
@@ -25,10 +24,6 @@ struct SpaceFiles {
   std::string readme;      // README.md
 };
 
-// "REPO:hf-PLATFORM-VERSION@DIGEST": what a Space's Dockerfile says FROM.
-std::string WrapperRef(std::string_view repository, std::string_view platform,
-                       std::string_view version, std::string_view digest);
-
 // The README front matter lines, fixed order: title, emoji, colorFrom, colorTo, sdk, app_port,
 // pinned, license, short_description (optional ones only when set), values quoted when plain YAML
 // would misread them.
@@ -38,14 +33,6 @@ std::string RenderFrontMatter(const spec::SpaceDeployment& deployment,
 // Renders both files for `space` running `version` of the deployment's image through wrapper_ref.
 SpaceFiles RenderSpaceFiles(const spec::SpaceDeployment& deployment, const spec::SpaceSpec& space,
                             std::string_view version, std::string_view wrapper_ref);
-
-// The image of the Dockerfile's last FROM instruction (the stage that runs), flags such as
-// --platform skipped; nullopt when there is none.
-std::optional<std::string> ParseFromLine(std::string_view dockerfile);
-
-// The VERSION a Space runs when its FROM is "REPO:hf-PLATFORM-VERSION[@digest]" with REPO equal to
-// `repository`; nullopt for anything else (another image, a hand-written FROM).
-std::optional<std::string> RunningVersion(std::string_view dockerfile, std::string_view repository);
 
 // YAML needs quotes around this plain value (empty, leading indicator, "true", "1.0", ": ", ...).
 bool NeedsYamlQuoting(std::string_view value);

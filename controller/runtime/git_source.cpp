@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "base/ascii.h"
 #include "base/digest.h"
-#include "http/ascii.h"
 
 namespace spaceport::runtime {
 namespace {
@@ -51,7 +51,7 @@ std::string OneLine(std::string_view err) {
 
 // The status code a failed git command deserves, from what git said.
 StatusCode Classify(std::string_view err) {
-  const std::string text = http::AsciiLower(err);
+  const std::string text = AsciiLower(err);
   const auto has = [&](std::string_view s) { return text.find(s) != std::string::npos; };
   if (has("couldn't find remote ref") || has("repository not found") ||
       has("does not appear to be a git repository") || has("not found")) {
@@ -147,7 +147,7 @@ std::string RepositoryIdentity(std::string_view url) {
         port != std::string_view::npos && authority.find(']', port) == std::string_view::npos) {
       authority = authority.substr(0, port);
     }
-    host = http::AsciiLower(authority);
+    host = AsciiLower(authority);
     path = rest.substr(end);
   } else if (colon != std::string_view::npos &&
              (slash == std::string_view::npos || colon < slash)) {
@@ -155,7 +155,7 @@ std::string RepositoryIdentity(std::string_view url) {
     if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
       authority.remove_prefix(at + 1);
     }
-    host = http::AsciiLower(authority);
+    host = AsciiLower(authority);
     path = url.substr(colon + 1);
   } else {
     path = url;  // a local path
@@ -165,7 +165,7 @@ std::string RepositoryIdentity(std::string_view url) {
   while (path.ends_with("/")) path.remove_suffix(1);
   if (host.empty()) return std::string(path);
   while (path.starts_with("/")) path.remove_prefix(1);
-  return host + "/" + http::AsciiLower(path);
+  return host + "/" + AsciiLower(path);
 }
 
 GitSource::GitSource(std::string url, std::string ref, std::string path, SourceOptions options)
@@ -385,8 +385,8 @@ bool GitSource::Matches(const std::string& repository_url, const std::string& re
                           !repository_url.starts_with("/") &&
                           std::count(repository_url.begin(), repository_url.end(), '/') == 1;
   if (owner_name) {
-    const std::string tail = "/" + http::AsciiLower(repository_url);
-    return http::AsciiLower(mine).ends_with(tail);
+    const std::string tail = "/" + AsciiLower(repository_url);
+    return AsciiLower(mine).ends_with(tail);
   }
   return RepositoryIdentity(repository_url) == mine;
 }

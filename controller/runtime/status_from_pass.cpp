@@ -3,7 +3,7 @@
 #include <cctype>
 #include <map>
 
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::runtime {
 
@@ -33,7 +33,7 @@ std::vector<WrapperStatus> WrapperStatuses(const spec::SpaceDeployment& deployme
   for (const std::string& platform : deployment.wrapper.platforms) {
     WrapperStatus w;
     w.platform = platform;
-    const std::string tag = plan::WrapperTag(platform, version);
+    const std::string tag = resolve::WrapperTag(platform, version);
     w.tag = deployment.image.repository + ":" + tag;
     if (repo != observation.repositories.end())
       if (auto t = repo->second.tags.find(tag); t != repo->second.tags.end()) w.digest = t->second.digest;

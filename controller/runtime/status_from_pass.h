@@ -14,7 +14,7 @@
 
 namespace spaceport::runtime {
 
-// One entry per wrapper platform of `deployment` for `version` (plan::WrapperTag names the tag).
+// One entry per wrapper platform of `deployment` for `version` (resolve::WrapperTag names the tag).
 std::vector<WrapperStatus> WrapperStatuses(const spec::SpaceDeployment& deployment, const std::string& version,
                                            const observe::Observation& observation,
                                            const std::vector<act::ActionOutcome>& outcomes);

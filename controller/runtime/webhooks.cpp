@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <utility>
 
+#include "base/ascii.h"
 #include "base/digest.h"
 #include "base/json.h"
-#include "http/ascii.h"
 #include "http/query.h"
 
 namespace spaceport::runtime {
@@ -44,7 +44,7 @@ std::string Path(const Json& j, std::initializer_list<std::string_view> keys) {
 // GitHub sends the JSON as the body (application/json) or as the `payload` form field
 // (application/x-www-form-urlencoded), depending on how the hook was created.
 Result<Json> ParseGithubPayload(const http::Headers& headers, const std::string& body) {
-  const std::string type = http::AsciiLower(headers.Get("Content-Type").value_or(""));
+  const std::string type = AsciiLower(headers.Get("Content-Type").value_or(""));
   std::string json = body;
   if (type.rfind("application/x-www-form-urlencoded", 0) == 0) {
     json.clear();
@@ -77,15 +77,15 @@ WebhookTrigger PushTrigger(const Json& doc) {
 std::string ImageRepository(const Json& package, const Json& doc) {
   std::string owner = Path(package, {"owner", "login"});
   if (owner.empty()) owner = package.GetString("namespace");
-  std::string name = http::AsciiLower(package.GetString("name"));
-  owner = http::AsciiLower(owner);
+  std::string name = AsciiLower(package.GetString("name"));
+  owner = AsciiLower(owner);
   std::string host = "ghcr.io";
   // GitHub puts `registry` inside the package; accept it at the top level too.
   std::string registry_url = Path(package, {"registry", "url"});
   if (registry_url.empty()) registry_url = Path(doc, {"registry", "url"});
   Result<http::Url> registry = http::Url::Parse(registry_url);
   if (registry.ok() && !registry->host.empty()) {
-    host = http::AsciiLower(registry->host);
+    host = AsciiLower(registry->host);
     if (registry->port != 443 && registry->port != 0) host += ":" + std::to_string(registry->port);
   }
   if (name.empty()) return "";
@@ -100,7 +100,7 @@ WebhookTrigger PackageTrigger(const std::string& event, const Json& doc) {
   const std::string action = doc.GetString("action");
   if (action != "published" && action != "updated")
     return Ignored(event, "package action \"" + action + "\" publishes nothing");
-  const std::string type = http::AsciiLower(package->GetString("package_type"));
+  const std::string type = AsciiLower(package->GetString("package_type"));
   if (type != "container")
     return Ignored(event, "package type \"" + type + "\" is not a container image");
   std::string image = ImageRepository(*package, doc);
@@ -140,7 +140,7 @@ WebhookTrigger ParseGithubWebhook(const http::Headers& headers, const std::strin
     return Rejected(StatusCode::kUnauthenticated,
                     "missing X-Hub-Signature-256 header (set a secret on the GitHub webhook)");
   // Hex digits may come in either case; the "sha256=" prefix is required (no SHA-1).
-  std::string received = http::AsciiLower(*signature);
+  std::string received = AsciiLower(*signature);
   if (received.rfind("sha256=", 0) != 0)
     return Rejected(StatusCode::kUnauthenticated, "X-Hub-Signature-256 must be sha256=<hex>");
   if (!ConstantTimeEquals(received, GithubSignature(secret, body)))

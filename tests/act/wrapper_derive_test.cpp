@@ -4,7 +4,7 @@
 
 #include "base/digest.h"
 #include "base/json.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::act {
 namespace {
@@ -55,9 +55,9 @@ TEST(DeriveWrapperConfig, MergesExposedPortsAndStampsLabels) {
   EXPECT_NE(ports.Find("7860/tcp"), nullptr);
   const Json& labels = *cfg.Find("config")->Find("Labels");
   EXPECT_EQ(labels.GetString("org.example.base"), "yes");
-  EXPECT_EQ(labels.GetString(plan::kLabelBaseName), "r/app:v1");
-  EXPECT_EQ(labels.GetString(plan::kLabelBaseDigest), "sha256:base");
-  EXPECT_EQ(labels.GetString(plan::kLabelSpecHash), plan::WrapperSpecHash(w));
+  EXPECT_EQ(labels.GetString(resolve::kLabelBaseName), "r/app:v1");
+  EXPECT_EQ(labels.GetString(resolve::kLabelBaseDigest), "sha256:base");
+  EXPECT_EQ(labels.GetString(resolve::kLabelSpecHash), resolve::WrapperSpecHash(w));
 }
 
 TEST(DeriveWrapperConfig, KeepsUnknownFieldsNumbersRootfsAndCreated) {

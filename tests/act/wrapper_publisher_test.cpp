@@ -8,7 +8,7 @@
 #include "base/digest.h"
 #include "clients/oci/media_types.h"
 #include "clients/oci/registry_error.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 namespace spaceport::act::testing {
 namespace {
@@ -58,9 +58,9 @@ class WrapperPublisherTest : public RealRegistryTest {
     EXPECT_THAT(Strings(inner->Find("Env")), IsSupersetOf({"HOST=0.0.0.0", "PORT=7860"}));
     ASSERT_NE(inner->Find("ExposedPorts"), nullptr);
     EXPECT_NE(inner->Find("ExposedPorts")->Find("7860/tcp"), nullptr);
-    EXPECT_EQ(Label(config, plan::kLabelBaseName), r.host() + "/" + base_repo_tag);
-    EXPECT_EQ(Label(config, plan::kLabelBaseDigest), base_platform_digest);
-    EXPECT_EQ(Label(config, plan::kLabelSpecHash), plan::WrapperSpecHash(HfWrapper()));
+    EXPECT_EQ(Label(config, resolve::kLabelBaseName), r.host() + "/" + base_repo_tag);
+    EXPECT_EQ(Label(config, resolve::kLabelBaseDigest), base_platform_digest);
+    EXPECT_EQ(Label(config, resolve::kLabelSpecHash), resolve::WrapperSpecHash(HfWrapper()));
     EXPECT_EQ(Label(config, "org.example.base"), "yes") << "base labels are kept";
     EXPECT_EQ(config.GetString("architecture"), architecture);
 
@@ -121,7 +121,7 @@ TEST_F(WrapperPublisherTest, AFreshPublishIsAtMostSixRequestsAndSkopeoSeesHfDock
   Json manifest = SkopeoJson(Reg("open"), "owner/app:hf-amd64-v1.0.0");
   EXPECT_EQ(manifest.GetString("mediaType"), oci::kOciManifest);
   ASSERT_NE(manifest.Find("annotations"), nullptr);
-  EXPECT_EQ(manifest.Find("annotations")->GetString(plan::kLabelBaseDigest), base.digest);
+  EXPECT_EQ(manifest.Find("annotations")->GetString(resolve::kLabelBaseDigest), base.digest);
 }
 
 TEST_F(WrapperPublisherTest, ASecondPublishOfAnUnchangedBaseIsSkippedInThreeRequestsAndNoWrites) {

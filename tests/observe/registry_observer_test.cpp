@@ -11,7 +11,7 @@
 #include "act/wrapper_publisher.h"
 #include "base/clock.h"
 #include "plan/planner.h"
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 #include "spec/loader.h"
 #include "support/image_seeder.h"
 #include "support/registry_process.h"
@@ -134,7 +134,7 @@ TEST_F(RegistryObserver, AfterPublishingTheWrapperIsObservedUpToDateAndNotPlanne
   const TagInfo& wrapper = seen.repositories.at("ghcr.io/acme/app").tags.at("hf-amd64-v1.0.0");
   EXPECT_EQ(wrapper.digest, published->digest);
   ASSERT_EQ(wrapper.platforms.size(), 1u);
-  EXPECT_EQ(wrapper.platforms[0].labels.at(std::string(plan::kLabelBaseDigest)),
+  EXPECT_EQ(wrapper.platforms[0].labels.at(std::string(resolve::kLabelBaseDigest)),
             lab->seeded.at("acme/app:v1.0.0").digest);
   EXPECT_NE(std::find(wrapper.platforms[0].exposed_ports.begin(),
                       wrapper.platforms[0].exposed_ports.end(), "7860/tcp"),
@@ -202,8 +202,8 @@ TEST_F(RegistryObserver, AnIndexIsObservedWithOneDigestPerRunnablePlatform) {
   const TagInfo& tag = seen.repositories.at("ghcr.io/acme/multi").tags.at("v1.0.0");
   ASSERT_EQ(tag.platforms.size(), 2u);  // the attestation entry is skipped
   const auto& seeded = lab->seeded.at("acme/multi:v1.0.0");
-  EXPECT_EQ(plan::BasePlatformDigest(tag, "amd64"), seeded.platform_digests.at("amd64"));
-  EXPECT_EQ(plan::BasePlatformDigest(tag, "arm64"), seeded.platform_digests.at("arm64"));
+  EXPECT_EQ(resolve::BasePlatformDigest(tag, "amd64"), seeded.platform_digests.at("amd64"));
+  EXPECT_EQ(resolve::BasePlatformDigest(tag, "arm64"), seeded.platform_digests.at("arm64"));
   plan::Plan p = plan::MakePlan(desired, seen);
   EXPECT_EQ(CountActions(p, plan::ActionKind::kPublishWrapper), 2);
 }

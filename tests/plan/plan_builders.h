@@ -20,7 +20,8 @@
 #include "observe/observation.h"
 #include "plan/fingerprint.h"
 #include "plan/space_files.h"
-#include "plan/wrapper.h"
+#include "resolve/space_image.h"
+#include "resolve/wrapper.h"
 #include "spec/default_values.h"
 #include "spec/types.h"
 
@@ -194,13 +195,13 @@ inline void PutWrapperTags(observe::Observation& o, const spec::SpaceDeployment&
     observe::PlatformImage image;
     image.platform = p;
     image.digest = wrapper.digest;
-    image.env = DesiredWrapperEnv(FindPlatform(base, p)->env, d.wrapper.env);
+    image.env = resolve::DesiredWrapperEnv(resolve::FindPlatform(base, p)->env, d.wrapper.env);
     image.exposed_ports = {"3000/tcp", std::to_string(d.wrapper.port) + "/tcp"};
-    image.labels = {{std::string(kLabelBaseName), d.image.repository + ":" + version},
-                    {std::string(kLabelBaseDigest), *plan::BasePlatformDigest(base, p)},
-                    {std::string(kLabelSpecHash), WrapperSpecHash(d.wrapper)}};
+    image.labels = {{std::string(resolve::kLabelBaseName), d.image.repository + ":" + version},
+                    {std::string(resolve::kLabelBaseDigest), *resolve::BasePlatformDigest(base, p)},
+                    {std::string(resolve::kLabelSpecHash), resolve::WrapperSpecHash(d.wrapper)}};
     wrapper.platforms.push_back(image);
-    tags[WrapperTag(p, version)] = wrapper;
+    tags[resolve::WrapperTag(p, version)] = wrapper;
   }
 }
 
@@ -210,10 +211,10 @@ inline void PutSpace(observe::Observation& o, const spec::SpaceDeployment& d,
   observe::SpaceObservation space;
   space.exists = true;
   space.sha = SpaceSha(s.id);
-  const std::string platform = SpacePlatform(d.wrapper);
+  const std::string platform = resolve::SpacePlatform(d.wrapper);
   SpaceFiles files = RenderSpaceFiles(
       d, s, version,
-      WrapperRef(d.image.repository, platform, version, WrapperDigest(version, platform)));
+      resolve::WrapperRef(d.image.repository, platform, version, WrapperDigest(version, platform)));
   space.dockerfile = files.dockerfile;
   space.readme = files.readme;
   space.stage = "RUNNING";

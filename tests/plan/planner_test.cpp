@@ -23,7 +23,7 @@ using namespace testing;  // NOLINT: the builders are the vocabulary of this fil
 
 std::string Image(const std::string& version) { return std::string(kRepo) + ":" + version; }
 std::string Wrapper(const std::string& version, const std::string& platform = "amd64") {
-  return Image(WrapperTag(platform, version));
+  return Image(resolve::WrapperTag(platform, version));
 }
 std::string WrapperPinned(const std::string& version, const std::string& platform = "amd64") {
   return Wrapper(version, platform) + "@" + WrapperDigest(version, platform);
@@ -445,11 +445,11 @@ std::vector<PlanCase> Cases() {
       .world = InSyncWorld(kDefault, {EditTag("hf-amd64-v1.0.0",
                                               [](observe::TagInfo& t) {
                                                 t.platforms[0].labels.erase(
-                                                    std::string(kLabelSpecHash));
+                                                    std::string(resolve::kLabelSpecHash));
                                               })}),
       .states = {"default/app Progressing WrapperPublishing"},
       .actions = kRepublishThenCommit,
-      .drift = {Wrapper("v1.0.0") + " wrapper.spec-hash: " + WrapperSpecHash(kDefault.wrapper) +
+      .drift = {Wrapper("v1.0.0") + " wrapper.spec-hash: " + resolve::WrapperSpecHash(kDefault.wrapper) +
                     " | <absent>",
                 kDockerfileAwaitsWrapper},
       .reasons = {{1, "spec hash differs"}},
@@ -462,8 +462,8 @@ std::vector<PlanCase> Cases() {
         .world = InSyncWorld(kDefault),
         .states = {"default/app Progressing WrapperPublishing"},
         .actions = kRepublishThenCommit,
-        .drift = {Wrapper("v1.0.0") + " wrapper.spec-hash: " + WrapperSpecHash(d.wrapper) + " | " +
-                      WrapperSpecHash(kDefault.wrapper),
+        .drift = {Wrapper("v1.0.0") + " wrapper.spec-hash: " + resolve::WrapperSpecHash(d.wrapper) + " | " +
+                      resolve::WrapperSpecHash(kDefault.wrapper),
                   Wrapper("v1.0.0") + " wrapper.port: 8080/tcp | 3000/tcp,7860/tcp",
                   kDockerfileAwaitsWrapper,
                   "space:o/app readme: line 4: app_port: 8080 | line 4: app_port: 7860"},

@@ -1,10 +1,11 @@
-// Space files (plan/space_files.h): the rendered Dockerfile and README, and reading an observed
-// Dockerfile back.
+// Space files (plan/space_files.h): the rendered Dockerfile and README, and that
+// resolve/space_image.h reads the Dockerfile back.
 #include "plan/space_files.h"
 
 #include <gtest/gtest.h>
 
 #include "plan/plan_builders.h"
+#include "resolve/space_image.h"
 
 namespace spaceport::plan {
 namespace {
@@ -16,7 +17,7 @@ const std::string kDigest = "sha256:" + std::string(64, 'a');
 TEST(RenderSpaceFiles, PinsTheWrapperByDigestInTheDockerfile) {
   auto d = Deployment();
   auto files = RenderSpaceFiles(d, d.spaces[0], "v1.0.0",
-                                WrapperRef(d.image.repository, "amd64", "v1.0.0", kDigest));
+                                resolve::WrapperRef(d.image.repository, "amd64", "v1.0.0", kDigest));
   EXPECT_EQ(files.dockerfile,
             "# Managed by Spaceport (default/app): edits to this file are drift and will be "
             "corrected.\n"
@@ -102,36 +103,11 @@ TEST(RenderFrontMatter, EscapesQuotesAndNewlinesInsideQuotedValues) {
   EXPECT_NE(fm.find("short_description: \"two\\nlines\"\n"), std::string::npos) << fm;
 }
 
-TEST(ParseFromLine, ReadsTheImageOfTheLastFromInstruction) {
-  EXPECT_EQ(ParseFromLine("FROM a:1\n"), "a:1");
-  EXPECT_EQ(ParseFromLine("# FROM commented:out\nfrom  --platform=linux/amd64   b@sha256:x \n"),
-            "b@sha256:x");
-  EXPECT_EQ(ParseFromLine("FROM build:1 AS build\nRUN make\nFROM run:2\n"), "run:2");
-  EXPECT_EQ(ParseFromLine("ARG BASE\nFROM ${BASE}\r\n"), "${BASE}");
-  EXPECT_EQ(ParseFromLine("RUN echo FROM x\n"), std::nullopt);
-  EXPECT_EQ(ParseFromLine(""), std::nullopt);
-}
-
-TEST(RunningVersion, ReadsTheVersionOfAWrapperOfTheSameRepository) {
-  const std::string repo = "ghcr.io/o/app";
-  auto df = [](const std::string& ref) { return "# managed\nFROM " + ref + "\n"; };
-  EXPECT_EQ(RunningVersion(df(repo + ":hf-amd64-v1.2.0@sha256:abc"), repo), "v1.2.0");
-  EXPECT_EQ(RunningVersion(df(repo + ":hf-amd64-v1.2.0"), repo), "v1.2.0");
-  EXPECT_EQ(RunningVersion(df(repo + ":hf-arm-v7-v1.0.0-rc.1@sha256:abc"), repo), "v1.0.0-rc.1");
-  EXPECT_EQ(RunningVersion(df(repo + ":hf-mips-2.0@sha256:abc"), repo), "2.0");
-  EXPECT_EQ(RunningVersion(df(repo + ":v1.2.0"), repo), std::nullopt);
-  EXPECT_EQ(RunningVersion(df("ghcr.io/o/other:hf-amd64-v1.2.0"), repo), std::nullopt);
-  EXPECT_EQ(RunningVersion(df(repo + "@sha256:abc"), repo), std::nullopt);
-  EXPECT_EQ(RunningVersion(df("localhost:5000/app:hf-amd64-v3"), "localhost:5000/app"), "v3");
-  EXPECT_EQ(RunningVersion(df("localhost:5000/app"), "localhost:5000/app"), std::nullopt);
-  EXPECT_EQ(RunningVersion("", repo), std::nullopt);
-}
-
 TEST(RunningVersion, ReadsBackWhatRenderSpaceFilesWrote) {
   auto d = Deployment({WithPlatforms({"arm/v7"})});
   auto files = RenderSpaceFiles(d, d.spaces[0], "v4.5.6",
-                                WrapperRef(d.image.repository, "arm/v7", "v4.5.6", kDigest));
-  EXPECT_EQ(RunningVersion(files.dockerfile, d.image.repository), "v4.5.6");
+                                resolve::WrapperRef(d.image.repository, "arm/v7", "v4.5.6", kDigest));
+  EXPECT_EQ(resolve::RunningVersion(files.dockerfile, d.image.repository), "v4.5.6");
 }
 
 }  // namespace

@@ -11,9 +11,9 @@
 #include <sstream>
 #include <vector>
 
+#include "base/ascii.h"
 #include "base/base64.h"
 #include "base/quote.h"
-#include "http/ascii.h"
 
 namespace spaceport::kube {
 
@@ -54,7 +54,7 @@ Result<std::string> ReadWholeFile(const std::string& path, const std::string& wh
 Result<std::string> ReadTokenFile(const std::string& path, const std::string& what) {
   Result<std::string> text = ReadWholeFile(path, what);
   if (!text.ok()) return text.status();
-  std::string token(http::AsciiTrim(*text));
+  std::string token(AsciiTrim(*text));
   if (token.empty()) return FailedPrecondition(what + " " + path + " is empty");
   return token;
 }
@@ -384,7 +384,7 @@ std::optional<ClusterConfig> LoadInCluster(const ConfigOptions& options, const E
     out.namespace_ = *ns;
   } else if (Result<std::string> file = ReadWholeFile((dir / "namespace").string(), "namespace");
              file.ok()) {
-    out.namespace_ = std::string(http::AsciiTrim(*file));
+    out.namespace_ = std::string(AsciiTrim(*file));
   }
   if (out.namespace_.empty()) out.namespace_ = "default";
   out.source = "in-cluster";

@@ -1,7 +1,7 @@
 #include "clients/oci/authenticator.h"
 
-#include "base/json.h"
 #include "base/base64.h"
+#include "base/json.h"
 #include "clients/oci/challenge.h"
 #include "clients/oci/registry_error.h"
 #include "clients/oci/text.h"
@@ -137,7 +137,7 @@ Result<std::string> Authenticator::FetchToken(const ScopeSet& needed, const Scop
         "registry " + options_.registry + ": token realm is not a URL: " + RealmForMessage(realm));
   }
   if (url->scheme == "http" &&
-      !(options_.insecure && text::Lower(url->host) == text::Lower(options_.endpoint_host))) {
+      !(options_.insecure && AsciiLower(url->host) == AsciiLower(options_.endpoint_host))) {
     return Status(StatusCode::kFailedPrecondition,
                   "registry " + options_.registry + ": token realm " + url->Origin() +
                       " uses plain http; only an insecure registry's own host may");

@@ -93,10 +93,10 @@ class Cursor {
 
 }  // namespace
 
-bool Challenge::Is(std::string_view s) const { return text::EqualsIgnoreCase(scheme, s); }
+bool Challenge::Is(std::string_view s) const { return EqualsIgnoreCase(scheme, s); }
 
 std::string Challenge::Param(std::string_view name) const {
-  std::string key = text::Lower(name);
+  std::string key = AsciiLower(name);
   for (const auto& [k, v] : params) {
     if (k == key) return v;
   }
@@ -110,7 +110,7 @@ Result<std::vector<Challenge>> ParseChallenges(std::string_view header_value) {
   while (!c.done()) {
     if (!out.empty() && c.AtParamName()) {
       // Another auth-param of the current challenge.
-      std::string name = text::Lower(c.Token());
+      std::string name = AsciiLower(c.Token());
       c.SkipSpace();
       c.set_pos(c.pos() + 1);  // '='
       c.SkipSpace();

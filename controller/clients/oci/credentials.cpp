@@ -4,8 +4,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "base/json.h"
 #include "base/base64.h"
+#include "base/json.h"
 #include "clients/oci/text.h"
 
 namespace spaceport::oci {
@@ -13,7 +13,7 @@ namespace {
 
 // "https://index.docker.io/v1/" → "index.docker.io"; keys may carry a scheme and a path.
 std::string NormalizeAuthKey(std::string_view key) {
-  std::string k = text::Lower(text::Trim(key));
+  std::string k = AsciiLower(AsciiTrim(key));
   for (std::string_view scheme : {"https://", "http://"}) {
     if (k.rfind(scheme, 0) == 0) k.erase(0, scheme.size());
   }
@@ -41,7 +41,7 @@ Result<std::optional<Credentials>> FromAuthEntry(const Json& entry, std::string_
                                                  std::string source) {
   std::string auth = entry.GetString("auth");
   if (!auth.empty()) {
-    auto decoded = Base64Decode(text::Trim(auth));
+    auto decoded = Base64Decode(AsciiTrim(auth));
     if (!decoded)
       return InvalidArgument(source + ": the `auth` of " + std::string(host) + " is not base64");
     size_t colon = decoded->find(':');
@@ -123,7 +123,7 @@ Result<std::optional<Credentials>> CredentialsFromDockerConfig(std::string_view 
   // The parser's message may quote the file's text, which may hold a password: say only where.
   if (!doc.ok() || !doc->is_object())
     return InvalidArgument(std::string(source) + ": not a JSON object");
-  std::string wanted = text::Lower(host);
+  std::string wanted = AsciiLower(host);
   if (const Json* auths = doc->Find("auths"); auths != nullptr && auths->is_object()) {
     // An exact key wins over an alias ("docker.io" vs "https://index.docker.io/v1/").
     for (int pass = 0; pass < 2; ++pass) {

@@ -124,11 +124,11 @@ Result<Reference> Reference::Parse(std::string_view text) {
                   (first.find('.') != std::string_view::npos ||
                    first.find(':') != std::string_view::npos || first == "localhost");
   if (has_host) {
-    ref.registry = text::Lower(first);
-    ref.repository = text::Lower(input.substr(first_slash + 1));
+    ref.registry = AsciiLower(first);
+    ref.repository = AsciiLower(input.substr(first_slash + 1));
   } else {
     ref.registry = std::string(kDockerHubRegistry);
-    ref.repository = text::Lower(input);
+    ref.repository = AsciiLower(input);
     if (ref.repository.find('/') == std::string::npos) ref.repository = "library/" + ref.repository;
   }
   if (!IsValidHost(ref.registry)) {

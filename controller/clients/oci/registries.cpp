@@ -18,9 +18,9 @@ Registries::Registries(std::vector<RegistryConfig> configs, Clock& clock, Option
     : configs_(std::move(configs)), clock_(clock), options_(std::move(options)) {}
 
 RegistryConfig Registries::ConfigFor(std::string_view host) const {
-  std::string wanted = text::Lower(host);
+  std::string wanted = AsciiLower(host);
   for (const RegistryConfig& c : configs_) {
-    if (text::Lower(c.host) == wanted) return c;
+    if (AsciiLower(c.host) == wanted) return c;
   }
   RegistryConfig fallback;
   fallback.host = wanted;
@@ -28,7 +28,7 @@ RegistryConfig Registries::ConfigFor(std::string_view host) const {
 }
 
 Result<RegistryClient*> Registries::For(std::string_view host) {
-  std::string key = text::Lower(host);
+  std::string key = AsciiLower(host);
   std::lock_guard<std::mutex> lock(mu_);
   if (auto it = clients_.find(key); it != clients_.end()) return it->second.get();
   RegistryConfig config = ConfigFor(key);

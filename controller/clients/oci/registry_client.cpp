@@ -4,11 +4,11 @@
 #include <set>
 
 #include "base/digest.h"
-#include "http/link_header.h"
 #include "clients/oci/media_types.h"
 #include "clients/oci/reference.h"
 #include "clients/oci/registry_error.h"
 #include "clients/oci/text.h"
+#include "http/link_header.h"
 
 namespace spaceport::oci {
 namespace {
@@ -267,10 +267,10 @@ Result<Manifest> RegistryClient::GetManifest(std::string_view repository,
   }
   if (auto claimed = response->headers.Get("Docker-Content-Digest");
       claimed && IsSha256(*claimed)) {
-    if (text::Trim(*claimed) != digest) {
+    if (AsciiTrim(*claimed) != digest) {
       return Fail(StatusCode::kDataLoss, what,
                   "content has digest " + digest + " but the registry says " +
-                      std::string(text::Trim(*claimed)) + " (digest mismatch)");
+                      std::string(AsciiTrim(*claimed)) + " (digest mismatch)");
     }
   }
   auto manifest =
@@ -291,7 +291,7 @@ Result<Descriptor> RegistryClient::HeadManifest(std::string_view repository,
   if (!response.ok()) return response.status();
   if (response->status != 200) return StatusFromResponse(*response, config_.host, what);
   auto claimed = response->headers.Get("Docker-Content-Digest");
-  if (!claimed || !IsValidDigest(text::Trim(*claimed))) {
+  if (!claimed || !IsValidDigest(AsciiTrim(*claimed))) {
     // Without a digest header the only way to know is to read the manifest.
     auto m = GetManifest(repository, reference);
     if (!m.ok()) return m.status();
@@ -299,7 +299,7 @@ Result<Descriptor> RegistryClient::HeadManifest(std::string_view repository,
         m->media_type, m->digest, static_cast<int64_t>(m->bytes.size()), std::nullopt, {}};
   }
   Descriptor d;
-  d.digest = std::string(text::Trim(*claimed));
+  d.digest = std::string(AsciiTrim(*claimed));
   if (by_digest && d.digest != reference) {
     return Fail(StatusCode::kDataLoss, what,
                 "the registry answered for " + d.digest + " (digest mismatch)");
@@ -400,7 +400,7 @@ Result<Descriptor> RegistryClient::PushBlob(std::string_view repository, std::st
   if (started->status == 201) {
     // Some registries complete an upload on the POST itself; accept it only for our digest.
     auto claimed = started->headers.Get("Docker-Content-Digest");
-    if (claimed && text::Trim(*claimed) == digest) return done;
+    if (claimed && AsciiTrim(*claimed) == digest) return done;
     return Fail(StatusCode::kDataLoss, what, "the registry completed an upload that is not ours");
   }
   if (IsSuccess(started->status) && started->status != 202) {
@@ -411,12 +411,12 @@ Result<Descriptor> RegistryClient::PushBlob(std::string_view repository, std::st
   }
   if (started->status != 202) return StatusFromResponse(*started, config_.host, what);
   auto location = started->headers.Get("Location");
-  if (!location || text::Trim(*location).empty())
+  if (!location || AsciiTrim(*location).empty())
     return Fail(StatusCode::kFailedPrecondition, what,
                 "202 without an upload Location; nothing was uploaded");
   auto base = http::Url::Parse(start_url);
   if (!base.ok()) return base.status();
-  auto upload = base->Resolve(text::Trim(*location));
+  auto upload = base->Resolve(AsciiTrim(*location));
   if (!upload.ok()) return Fail(StatusCode::kInternal, what, "unusable upload Location");
 
   http::Request put = NewRequest("PUT", WithDigestParam(upload->ToString(), digest),
@@ -426,9 +426,9 @@ Result<Descriptor> RegistryClient::PushBlob(std::string_view repository, std::st
   if (!finished.ok()) return finished.status();
   if (!IsSuccess(finished->status)) return StatusFromResponse(*finished, config_.host, what);
   if (auto claimed = finished->headers.Get("Docker-Content-Digest");
-      claimed && text::Trim(*claimed) != digest) {
+      claimed && AsciiTrim(*claimed) != digest) {
     return Fail(StatusCode::kDataLoss, what,
-                "the registry stored " + std::string(text::Trim(*claimed)) + " (digest mismatch)");
+                "the registry stored " + std::string(AsciiTrim(*claimed)) + " (digest mismatch)");
   }
   return done;
 }
@@ -450,7 +450,7 @@ Result<MountResult> RegistryClient::MountBlob(std::string_view repository, std::
   auto location = response->headers.Get("Location");
   auto base = http::Url::Parse(url);
   if (location && base.ok()) {
-    auto session = base->Resolve(text::Trim(*location));
+    auto session = base->Resolve(AsciiTrim(*location));
     if (session.ok()) {
       auto cancelled =
           Send(NewRequest("DELETE", session->ToString()), ScopeSet{Scope::Push(repository)},
@@ -484,9 +484,9 @@ Result<std::string> RegistryClient::PutManifest(std::string_view repository,
   if (!response.ok()) return response.status();
   if (!IsSuccess(response->status)) return StatusFromResponse(*response, config_.host, what);
   if (auto claimed = response->headers.Get("Docker-Content-Digest");
-      claimed && text::Trim(*claimed) != digest) {
+      claimed && AsciiTrim(*claimed) != digest) {
     return Fail(StatusCode::kDataLoss, what,
-                "the registry stored " + std::string(text::Trim(*claimed)) + ", we sent " + digest +
+                "the registry stored " + std::string(AsciiTrim(*claimed)) + ", we sent " + digest +
                     " (digest mismatch)");
   }
   return digest;

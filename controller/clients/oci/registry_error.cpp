@@ -107,7 +107,7 @@ std::string_view ConditionReasonFor(const Status& status) {
 }
 
 std::optional<std::chrono::milliseconds> RetryAfterFromBody(std::string_view body) {
-  std::string lower = text::Lower(body);
+  std::string lower = AsciiLower(body);
   size_t at = lower.find("retry-after:");
   if (at == std::string::npos) return std::nullopt;
   const char* start = lower.c_str() + at + 12;

@@ -1,4 +1,5 @@
-// ObservationIndex: hash lookups into an Observation, built once per plan. Internal to plan/.
+// ObservationIndex: hash lookups into an Observation, built once per plan (and once per registry
+// observation, to resolve the versions whose details are fetched).
 //
 // The Observation keeps std::maps (sorted, so its JSON is deterministic), but their keys share long
 // prefixes ("ghcr.io/org/app-…", "org/space-…"), and with 10,000 deployments each tree walk's
@@ -16,7 +17,7 @@
 
 #include "observe/observation.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 
 class ObservationIndex {
  public:
@@ -39,4 +40,4 @@ class ObservationIndex {
   ViewMap<std::string> fingerprints_;
 };
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

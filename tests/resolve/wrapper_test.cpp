@@ -1,13 +1,13 @@
-// Wrapper conventions (plan/wrapper.h): names, env merging, the spec hash, and the up-to-date
+// Wrapper conventions (resolve/wrapper.h): names, env merging, the spec hash, and the up-to-date
 // check.
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 #include <gtest/gtest.h>
 
 #include "base/digest.h"
 #include "plan/plan_builders.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 namespace {
 
 TEST(WrapperTag, JoinsPlatformAndVersionWithSlashesAsDashes) {
@@ -155,4 +155,4 @@ TEST(CheckWrapper, AcceptsAnEmptyEnvValueOnlyWhenTheSpecWantsIt) {
 }
 
 }  // namespace
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

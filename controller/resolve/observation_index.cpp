@@ -1,6 +1,6 @@
-#include "plan/observation_index.h"
+#include "resolve/observation_index.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 namespace {
 
 template <typename Map, typename View>
@@ -40,4 +40,4 @@ const std::string* ObservationIndex::SecretFingerprint(std::string_view space_id
   return Lookup(fingerprints_, full);
 }
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "observe/observation.h"
-#include "plan/observation_index.h"
+#include "resolve/observation_index.h"
 #include "spec/semver.h"
 #include "spec/types.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 
 // The semver tags of each observed repository, newest first (ties by tag text), built lazily.
 class TagIndex {
@@ -50,4 +50,4 @@ struct ResolvedVersion {
 ResolvedVersion ResolveVersion(const spec::SpaceDeployment& deployment,
                                const ObservationIndex& index, TagIndex& tags);
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

@@ -1,11 +1,11 @@
-#include "plan/resolve_version.h"
+#include "resolve/resolve_version.h"
 
 #include <algorithm>
 #include <optional>
 
-#include "plan/space_files.h"
+#include "resolve/space_image.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 namespace {
 
 struct RunningTag {
@@ -90,4 +90,4 @@ ResolvedVersion ResolveVersion(const spec::SpaceDeployment& d, const Observation
   return out;
 }
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

@@ -1,14 +1,15 @@
-// ASCII case helpers for HTTP tokens (header names, schemes, hosts). HTTP compares these
-// case-insensitively in ASCII only, so std::tolower's locale dependence is deliberately avoided.
+// ASCII case and whitespace helpers for protocol text: HTTP tokens (header names, schemes,
+// hosts), media types, Dockerfile keywords. These compare case-insensitively in ASCII only, so
+// std::tolower's locale dependence is deliberately avoided.
 //
-//   if (http::EqualsIgnoreCase(name, "authorization")) ...
-//   std::string host = http::AsciiLower("GHCR.io");  // "ghcr.io"
+//   if (EqualsIgnoreCase(name, "authorization")) ...
+//   std::string host = AsciiLower("GHCR.io");  // "ghcr.io"
 #pragma once
 
 #include <string>
 #include <string_view>
 
-namespace spaceport::http {
+namespace spaceport {
 
 inline char AsciiLowerChar(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -38,4 +39,4 @@ inline std::string_view AsciiTrim(std::string_view s) {
   return s;
 }
 
-}  // namespace spaceport::http
+}  // namespace spaceport

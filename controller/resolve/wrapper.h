@@ -21,7 +21,7 @@
 #include "observe/observation.h"
 #include "spec/types.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 
 inline constexpr std::string_view kLabelBaseName = "org.opencontainers.image.base.name";
 inline constexpr std::string_view kLabelBaseDigest = "org.opencontainers.image.base.digest";
@@ -77,4 +77,4 @@ WrapperCheck CheckWrapper(const spec::WrapperSpec& wrapper, std::string_view pla
                           const std::optional<std::string>& base_digest,
                           const observe::TagInfo* wrapper_tag, std::string_view spec_hash = {});
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve

@@ -1,11 +1,10 @@
-#include "plan/wrapper.h"
+#include "resolve/wrapper.h"
 
 #include <algorithm>
 
 #include "base/digest.h"
-#include "plan/plan.h"
 
-namespace spaceport::plan {
+namespace spaceport::resolve {
 namespace {
 
 void AppendEscaped(std::string& out, std::string_view s) {
@@ -30,13 +29,13 @@ const observe::PlatformImage* WrapperImage(const observe::TagInfo& tag, std::str
 }
 
 std::string Label(const observe::PlatformImage* image, std::string_view key) {
-  if (image == nullptr) return std::string(kAbsent);
+  if (image == nullptr) return std::string(observe::kAbsent);
   auto it = image->labels.find(std::string(key));
-  return it == image->labels.end() ? std::string(kAbsent) : it->second;
+  return it == image->labels.end() ? std::string(observe::kAbsent) : it->second;
 }
 
 std::string PortsText(const std::vector<std::string>& ports) {
-  if (ports.empty()) return std::string(kAbsent);
+  if (ports.empty()) return std::string(observe::kAbsent);
   std::string out;
   for (const auto& p : ports) {
     if (!out.empty()) out += ",";
@@ -120,7 +119,7 @@ WrapperCheck CheckWrapper(const spec::WrapperSpec& wrapper, std::string_view pla
   const std::string pending = base_digest.value_or("<not built yet>");
   if (wrapper_tag == nullptr) {
     check.differences.push_back(
-        {"wrapper.tag", "present", std::string(kAbsent), "wrapper tag is missing"});
+        {"wrapper.tag", "present", std::string(observe::kAbsent), "wrapper tag is missing"});
     return check;
   }
   const observe::PlatformImage* image = WrapperImage(*wrapper_tag, platform);
@@ -140,7 +139,7 @@ WrapperCheck CheckWrapper(const spec::WrapperSpec& wrapper, std::string_view pla
   for (const auto& [name, value] : wrapper.env) {
     std::string entry = name + "=" + value;
     bool present = false;
-    std::string observed(kAbsent);
+    std::string observed(observe::kAbsent);
     if (image != nullptr) {
       for (const auto& e : image->env) {
         if (e == entry) present = true;
@@ -161,4 +160,4 @@ WrapperCheck CheckWrapper(const spec::WrapperSpec& wrapper, std::string_view pla
   return check;
 }
 
-}  // namespace spaceport::plan
+}  // namespace spaceport::resolve
