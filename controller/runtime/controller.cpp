@@ -363,18 +363,31 @@ Status Controller::LoadSnapshot(bool initial) {
 }
 
 void Controller::Worker() {
-  while (std::optional<std::string> key = queue_.Get()) {
-    ++busy_;
-    metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
-    ReconcileKey(*key);
-    const bool idle = --busy_ == 0;
-    metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
-    queue_.Done(*key);
-    if (idle) ReleaseFreeMemoryWhenQuiet();
-  }
+  while (std::optional<std::string> key = queue_.Get()) ProcessKey(*key);
   std::lock_guard<std::mutex> lock(done_mu_);
   --workers_running_;
   done_cv_.notify_all();
+}
+
+std::vector<std::string> Controller::RunReadyPasses(int limit) {
+  std::vector<std::string> ran;
+  while (static_cast<int>(ran.size()) < limit) {
+    std::optional<std::string> key = queue_.TryGet();
+    if (!key) break;
+    ProcessKey(*key);
+    ran.push_back(std::move(*key));
+  }
+  return ran;
+}
+
+void Controller::ProcessKey(const std::string& key) {
+  ++busy_;
+  metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
+  ReconcileKey(key);
+  const bool idle = --busy_ == 0;
+  metrics_.Set("controller_runtime_active_workers", {kControllerName}, busy_.load());
+  queue_.Done(key);
+  if (idle) ReleaseFreeMemoryWhenQuiet();
 }
 
 // Passes allocate in whichever worker's arena they run; what they free stays there. Once the

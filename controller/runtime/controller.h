@@ -49,6 +49,8 @@ namespace spaceport::runtime {
 inline constexpr char kControllerName[] = "spacedeployment";
 
 struct ControllerOptions {
+  // Worker threads. 0: Start() starts none and the caller runs the passes with RunReadyPasses()
+  // (the in-process tests drive the controller so, on a FakeClock, without sleeping).
   int concurrency = 4;
   BackoffOptions backoff;
   double interval_jitter = 0.05;
@@ -97,6 +99,11 @@ class Controller {
   // once). Returns false when shutdown_timeout passed with a worker still busy.
   bool Wait();
 
+  // With concurrency 0: runs on the calling thread, one after another, every pass whose key is
+  // ready at the clock's now (and keys those passes make ready at once), at most `limit`; returns
+  // the keys in the order they ran.
+  std::vector<std::string> RunReadyPasses(int limit = 10000);
+
   // Webhooks and tests.
   bool Enqueue(const std::string& key);  // false: no such deployment
   int EnqueueImage(const std::string& repository);   // deployments using that image; count
@@ -133,6 +140,7 @@ class Controller {
   void MarkChangedSpecsUnreconciled();
   Status LoadSnapshot(bool initial);
   void Worker();
+  void ProcessKey(const std::string& key);  // one pass of a key taken from the queue
   void ReconcileKey(const std::string& key);
   void ReleaseFreeMemoryWhenQuiet();
   // Feeds the pass into the budget schedules, sets BudgetLimited and requeues the key by its

@@ -20,6 +20,7 @@ using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ReconcilerWorld;
+using testing::ServerErrors;
 using Event = report::NotificationEvent;
 
 // What a pass ended with: the requeue, the metric label and the conditions.
@@ -45,14 +46,6 @@ void ExpectVerdict(const ReconcileOutcome& out, const Verdict& want) {
 }
 
 // Every request whose path matches is answered 500, until the test ends.
-hub_emulator::FaultRule ServerErrors(const std::string& path_regex) {
-  hub_emulator::FaultRule rule;
-  rule.path_regex = path_regex;
-  rule.status = 500;
-  rule.count = -1;
-  return rule;
-}
-
 // ---- The requeue rules: how each kind of pass ends, through the whole pipeline. ----
 
 struct RequeueCase {

@@ -90,6 +90,15 @@ class FakeBuilder final : public act::Builder {
   }
 };
 
+// Every request whose path matches answers 500, for ever.
+inline hub_emulator::FaultRule ServerErrors(const std::string& path_regex) {
+  hub_emulator::FaultRule rule;
+  rule.path_regex = path_regex;
+  rule.status = 500;
+  rule.count = -1;
+  return rule;
+}
+
 inline hub_emulator::Options EmulatorOptions() {
   hub_emulator::Options o;
   o.tokens = {{kToken, "alice", {"acme"}, "write", "reconciler"}};
@@ -143,13 +152,19 @@ class ReconcilerWorld {
   spec::SpaceDeployment Deployment(const std::string& image_lines, const std::string& space_lines = "",
                                    const std::string& spec_lines = "", const std::string& name = "demo",
                                    const std::string& space = "acme/demo") {
-    const std::string yaml = "apiVersion: spaceport.dev/v1alpha1\nkind: SpaceDeployment\nmetadata:\n  name: " +
-                             name + "\n  namespace: team\nspec:\n  image:\n    repository: " + kRepository +
-                             "\n" + Indent(image_lines, 4) + "  spaces:\n    - id: " + space + "\n      create: true\n" +
-                             Indent(space_lines, 6) + Indent(spec_lines, 2);
+    const std::string yaml = DeploymentYaml(image_lines, space_lines, spec_lines, name, space);
     spec::LoadResult loaded = spec::LoadText(yaml, name + ".yaml");
     EXPECT_EQ(loaded.deployments.size(), 1u) << yaml;
     return loaded.deployments.empty() ? spec::SpaceDeployment{} : loaded.deployments.front();
+  }
+
+  // The YAML text Deployment() loads (namespace team), for tests that put it into a source.
+  static std::string DeploymentYaml(const std::string& image_lines, const std::string& space_lines = "",
+                                    const std::string& spec_lines = "", const std::string& name = "demo",
+                                    const std::string& space = "acme/demo") {
+    return "apiVersion: spaceport.dev/v1alpha1\nkind: SpaceDeployment\nmetadata:\n  name: " + name +
+           "\n  namespace: team\nspec:\n  image:\n    repository: " + kRepository + "\n" + Indent(image_lines, 4) +
+           "  spaces:\n    - id: " + space + "\n      create: true\n" + Indent(space_lines, 6) + Indent(spec_lines, 2);
   }
 
   // One pass with a fresh Reconciler (it keeps no state), the status carried from the last pass
