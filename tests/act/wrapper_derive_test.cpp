@@ -4,18 +4,13 @@
 
 #include "base/digest.h"
 #include "base/json.h"
+#include "plan/plan_builders.h"
 #include "resolve/wrapper.h"
 
 namespace spaceport::act {
 namespace {
 
-spec::WrapperSpec DefaultWrapper() {
-  spec::WrapperSpec w;
-  w.platforms = {"amd64"};
-  w.env = {{"HOST", "0.0.0.0"}, {"PORT", "7860"}};
-  w.port = 7860;
-  return w;
-}
+using plan::testing::DefaultWrapper;
 
 // A base config as umoci/buildah write them, with a field Spaceport does not know about.
 constexpr std::string_view kBaseConfig =

@@ -1,6 +1,7 @@
 // WriteFileAtomically: the new content and mode land under the name, readers of the old file keep
 // the old content, and a failed write leaves the old content and no temporary file behind.
 #include "base/atomic_file.h"
+#include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -21,47 +22,9 @@ namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A fresh directory, removed afterwards (tests/support is not linked into base_tests).
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "spaceport-atomic-XXXXXX").string();
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    EXPECT_NE(::mkdtemp(name.data()), nullptr);
-    path_ = name.data();
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::permissions(path_, fs::perms::owner_all, ec);  // undo a test's chmod so removal works
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
- private:
-  std::string path_;
-};
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
-std::vector<std::string> Names(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-mode_t Mode(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
 
 struct ModeCase {
   friend void PrintTo(const ModeCase& c, std::ostream* os) { *os << c.name; }
@@ -72,13 +35,13 @@ struct ModeCase {
 class AtomicWriteMode : public ::testing::TestWithParam<ModeCase> {};
 
 TEST_P(AtomicWriteMode, TheFileGetsExactlyTheRequestedModeWhateverTheUmask) {
-  ScratchDir dir;
+  support::TempDir dir;
   const mode_t old_umask = ::umask(0077);  // would strip group/other bits from a plain open()
   const Status s = WriteFileAtomically(dir / "f.json", "{}\n", GetParam().mode);
   ::umask(old_umask);
   ASSERT_TRUE(s.ok()) << s.ToString();
-  EXPECT_EQ(Mode(dir / "f.json"), GetParam().mode);
-  EXPECT_EQ(Slurp(dir / "f.json"), "{}\n");
+  EXPECT_EQ(support::FileMode(dir / "f.json"), GetParam().mode);
+  EXPECT_EQ(support::ReadFile(dir / "f.json"), "{}\n");
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, AtomicWriteMode,
@@ -88,15 +51,15 @@ INSTANTIATE_TEST_SUITE_P(Cases, AtomicWriteMode,
                          [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(AtomicWrite, ReplacingAFileLeavesOnlyTheNewContentAndNoTemporaryFile) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "status.json", "old\n").ok());
   ASSERT_TRUE(WriteFileAtomically(dir / "status.json", "new\n").ok());
-  EXPECT_EQ(Slurp(dir / "status.json"), "new\n");
-  EXPECT_THAT(Names(dir.path()), ElementsAre("status.json"));
+  EXPECT_EQ(support::ReadFile(dir / "status.json"), "new\n");
+  EXPECT_THAT(support::FileNames(dir.path()), ElementsAre("status.json"));
 }
 
 TEST(AtomicWrite, AReaderOfTheOldFileKeepsReadingTheOldContentInFull) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "f", "old content\n").ok());
   std::ifstream reader(dir / "f", std::ios::binary);
   ASSERT_TRUE(reader.is_open());
@@ -104,11 +67,11 @@ TEST(AtomicWrite, AReaderOfTheOldFileKeepsReadingTheOldContentInFull) {
   std::stringstream seen;
   seen << reader.rdbuf();
   EXPECT_EQ(seen.str(), "old content\n");
-  EXPECT_EQ(Slurp(dir / "f").size(), 200000u);
+  EXPECT_EQ(support::ReadFile(dir / "f").size(), 200000u);
 }
 
 TEST(AtomicWrite, EmptyContentMakesAnEmptyFile) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "f", "something").ok());
   ASSERT_TRUE(WriteFileAtomically(dir / "f", "").ok());
   EXPECT_TRUE(fs::exists(dir / "f"));
@@ -116,20 +79,20 @@ TEST(AtomicWrite, EmptyContentMakesAnEmptyFile) {
 }
 
 TEST(AtomicWrite, AMissingParentDirectoryFailsNamingThePathAndTheReason) {
-  ScratchDir dir;
+  support::TempDir dir;
   const std::string path = dir / "absent/f.json";
   const Status s = WriteFileAtomically(path, "{}\n");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr(path));
   EXPECT_THAT(s.message(), HasSubstr("No such file or directory"));
-  EXPECT_TRUE(Names(dir.path()).empty());
+  EXPECT_TRUE(support::FileNames(dir.path()).empty());
 }
 
 // An unwritable directory stops the write before anything is replaced. Root ignores directory
 // permissions, so there the failure comes from a parent that does not exist; either way the old
 // file is untouched and nothing else appears beside it.
 TEST(AtomicWrite, AFailedWriteKeepsTheOldContentAndLeavesNoTemporaryFile) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(CreateDirectories(dir / "state", 0700).ok());
   const std::string existing = dir / "state/status.json";
   ASSERT_TRUE(WriteFileAtomically(existing, "old\n").ok());
@@ -147,36 +110,36 @@ TEST(AtomicWrite, AFailedWriteKeepsTheOldContentAndLeavesNoTemporaryFile) {
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr(target));
   EXPECT_THAT(s.message(), HasSubstr(root ? "No such file or directory" : "Permission denied"));
-  EXPECT_EQ(Slurp(existing), "old\n");
-  EXPECT_THAT(Names(dir / "state"), ElementsAre("status.json"));
+  EXPECT_EQ(support::ReadFile(existing), "old\n");
+  EXPECT_THAT(support::FileNames(dir / "state"), ElementsAre("status.json"));
 }
 
 // Here the temporary file is written in full before the rename fails (a non-empty directory
 // cannot be replaced by a file), so this checks the cleanup of a temporary file that exists;
 // it fails the same way for root.
 TEST(AtomicWrite, AFailedRenameRemovesTheTemporaryFileAndKeepsWhatWasThere) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(CreateDirectories(dir / "busy", 0700).ok());
   ASSERT_TRUE(WriteFileAtomically(dir / "busy/inside", "kept\n").ok());
   const Status s = WriteFileAtomically(dir / "busy", "new\n");
   ASSERT_FALSE(s.ok());
   EXPECT_THAT(s.message(), HasSubstr("cannot replace " + (dir / "busy")));
-  EXPECT_THAT(Names(dir.path()), ElementsAre("busy"));
-  EXPECT_EQ(Slurp(dir / "busy/inside"), "kept\n");
+  EXPECT_THAT(support::FileNames(dir.path()), ElementsAre("busy"));
+  EXPECT_EQ(support::ReadFile(dir / "busy/inside"), "kept\n");
 }
 
 TEST(CreateDirectories, CreatesEveryMissingLevelWithTheModeAndLeavesExistingOnesAlone) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_EQ(::chmod(dir.path().c_str(), 0755), 0);
   ASSERT_TRUE(CreateDirectories(dir / "a/b/c", 0700).ok());
-  EXPECT_EQ(Mode(dir / "a"), 0700u);
-  EXPECT_EQ(Mode(dir / "a/b/c"), 0700u);
-  EXPECT_EQ(Mode(dir.path()), 0755u);
+  EXPECT_EQ(support::FileMode(dir / "a"), 0700u);
+  EXPECT_EQ(support::FileMode(dir / "a/b/c"), 0700u);
+  EXPECT_EQ(support::FileMode(dir.path()), 0755u);
   EXPECT_TRUE(CreateDirectories(dir / "a/b/c", 0700).ok());  // already there: fine
 }
 
 TEST(CreateDirectories, AFileInTheWayFailsNamingIt) {
-  ScratchDir dir;
+  support::TempDir dir;
   ASSERT_TRUE(WriteFileAtomically(dir / "file", "x").ok());
   const Status s = CreateDirectories(dir / "file/sub", 0700);
   ASSERT_FALSE(s.ok());
@@ -184,7 +147,7 @@ TEST(CreateDirectories, AFileInTheWayFailsNamingIt) {
 }
 
 TEST(RemoveInterruptedWrites, RemovesOnlyTheTemporaryFilesOfWritesThatNeverFinished) {
-  ScratchDir dir;
+  support::TempDir dir;
   fs::create_directories(dir / "status/e2e");
   ASSERT_TRUE(WriteFileAtomically(dir / "status/e2e/demo.json", "{}\n").ok());
   for (const char* name : {"status/e2e/demo.json.tmp.Ab12Cd", "fingerprint.key.tmp.zzzzzz"})
@@ -193,9 +156,9 @@ TEST(RemoveInterruptedWrites, RemovesOnlyTheTemporaryFilesOfWritesThatNeverFinis
   for (const char* name : {"notes.tmp", "status/e2e/x.tmp.toolong1", "status/e2e/y.tmp.short"})
     std::ofstream(dir / name) << "keep";
   EXPECT_EQ(RemoveInterruptedWrites(dir.path()), 2);
-  EXPECT_THAT(Names(dir / "status/e2e"), ElementsAre("demo.json", "x.tmp.toolong1", "y.tmp.short"));
-  EXPECT_THAT(Names(dir.path()), ElementsAre("notes.tmp", "status"));
-  EXPECT_EQ(Slurp(dir / "status/e2e/demo.json"), "{}\n");
+  EXPECT_THAT(support::FileNames(dir / "status/e2e"), ElementsAre("demo.json", "x.tmp.toolong1", "y.tmp.short"));
+  EXPECT_THAT(support::FileNames(dir.path()), ElementsAre("notes.tmp", "status"));
+  EXPECT_EQ(support::ReadFile(dir / "status/e2e/demo.json"), "{}\n");
   EXPECT_EQ(RemoveInterruptedWrites(dir / "missing"), 0);
 }
 

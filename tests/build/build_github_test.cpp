@@ -6,7 +6,7 @@
 
 #include "act/build_github.h"
 #include "base/json.h"
-#include "build/fake_github.h"
+#include "build/github_builder_fixture.h"
 
 namespace spaceport::build_testing {
 namespace {
@@ -14,42 +14,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-constexpr const char* kBuildId = "sp-0123456789ab";
-constexpr const char* kDispatch = "POST /repos/alice/app/actions/workflows/docker.yml/dispatches";
-constexpr const char* kList =
-    "GET /repos/alice/app/actions/workflows/docker.yml/runs?event=workflow_dispatch&per_page=100";
-
-act::BuildRequest Request(std::map<std::string, std::string> inputs = {
-                              {"version", "{{ .Version }}"},
-                              {"image", "{{.Image}}"},
-                              {"build_id", "{{  .BuildID\t}}"}}) {
-  act::BuildRequest request;
-  request.repository = "ghcr.io/alice/app";
-  request.version = "v1.2.0";
-  request.build_id = kBuildId;
-  request.spec.github_actions = spec::GithubActionsBuild{"alice/app", "docker.yml", "main",
-                                                         std::move(inputs), {}};
-  return request;
-}
-
-struct Fixture {
-  FakeClock clock;
-  FakeGithub gh;
-  std::unique_ptr<github::GithubClient> client;
-  std::unique_ptr<act::GithubActionsBuilder> builder;
-
-  Fixture() {
-    github::GithubConfig config;
-    config.api_url = kApi;
-    config.token = github::GithubToken{"ghp_test", "GITHUB_TOKEN"};
-    github::GithubClientOptions options;
-    options.http.max_attempts = 1;
-    auto created = github::GithubClient::Create(config, gh, clock, nullptr, options);
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    client = std::move(*created);
-    builder = std::make_unique<act::GithubActionsBuilder>(*client, clock);
-  }
-};
 
 TEST(GithubActionsBuilder, StartDispatchesRenderedInputsAndKeepsTheRunDetailsOf200) {
   Fixture f;

@@ -16,6 +16,10 @@
 namespace spaceport::build_testing {
 
 inline constexpr const char* kApi = "https://api.github.test";
+// The request lines of the workflow the tests dispatch: alice/app's docker.yml.
+inline constexpr const char* kDispatch = "POST /repos/alice/app/actions/workflows/docker.yml/dispatches";
+inline constexpr const char* kList =
+    "GET /repos/alice/app/actions/workflows/docker.yml/runs?event=workflow_dispatch&per_page=100";
 
 using support::Reply;
 

@@ -17,9 +17,6 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 
 constexpr const char* kToken = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
-constexpr const char* kDispatch = "POST /repos/alice/app/actions/workflows/docker.yml/dispatches";
-constexpr const char* kList =
-    "GET /repos/alice/app/actions/workflows/docker.yml/runs?event=workflow_dispatch&per_page=100";
 
 github::GithubConfig Config() {
   github::GithubConfig config;

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "act/build_github.h"
-#include "build/fake_github.h"
+#include "build/github_builder_fixture.h"
 #include "clients/github/github_error.h"
 #include "support/endless_body_server.h"
 
@@ -17,39 +17,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using std::chrono::minutes;
 
-constexpr const char* kBuildId = "sp-0123456789ab";
-constexpr const char* kDispatch = "POST /repos/alice/app/actions/workflows/docker.yml/dispatches";
-constexpr const char* kList =
-    "GET /repos/alice/app/actions/workflows/docker.yml/runs?event=workflow_dispatch&per_page=100";
-
-act::BuildRequest Request() {
-  act::BuildRequest request;
-  request.repository = "ghcr.io/alice/app";
-  request.version = "v1.2.0";
-  request.build_id = kBuildId;
-  request.spec.github_actions = spec::GithubActionsBuild{
-      "alice/app", "docker.yml", "main", {{"build_id", "{{ .BuildID }}"}}, {}};
-  return request;
-}
-
-struct Fixture {
-  FakeClock clock;
-  FakeGithub gh;
-  std::unique_ptr<github::GithubClient> client;
-  std::unique_ptr<act::GithubActionsBuilder> builder;
-
-  Fixture() {
-    github::GithubConfig config;
-    config.api_url = kApi;
-    config.token = github::GithubToken{"ghp_test", "GITHUB_TOKEN"};
-    github::GithubClientOptions options;
-    options.http.max_attempts = 1;
-    auto created = github::GithubClient::Create(config, gh, clock, nullptr, options);
-    EXPECT_TRUE(created.ok()) << created.status().ToString();
-    client = std::move(*created);
-    builder = std::make_unique<act::GithubActionsBuilder>(*client, clock);  // default limits
-  }
-};
 
 TEST(LyingGithub, ARunListThatNeverShowsOurRunFailsTheBuildAfterTenMinutesWithoutRedispatching) {
   Fixture f;

@@ -77,6 +77,22 @@ inline std::string Fill(std::string text, const std::map<std::string, std::strin
   return text;
 }
 
+// One entry of spec.spaces as the e2e deployments declare it: created, cpu-basic, an hour of
+// sleep time, the variable LOG_LEVEL=info and the secret API_KEY from $DEMO_API_KEY.
+inline std::string DemoSpaceEntry(const std::string& id) {
+  return Fill(R"(    - id: {{ID}}
+      create: true
+      hardware: cpu-basic
+      sleepTimeSeconds: 3600
+      variables:
+        LOG_LEVEL: info
+      secrets:
+        API_KEY:
+          fromEnv: DEMO_API_KEY
+)",
+              {{"ID", id}});
+}
+
 inline std::string DemoDeployment(const DemoOptions& o) {
   return Fill(R"(apiVersion: spaceport.dev/v1alpha1
 kind: SpaceDeployment
@@ -88,23 +104,14 @@ spec:
     repository: {{REPOSITORY}}
     version: {{VERSION}}
   spaces:
-    - id: {{SPACE}}
-      create: true
-      hardware: cpu-basic
-      sleepTimeSeconds: 3600
-      variables:
-        LOG_LEVEL: info
-      secrets:
-        API_KEY:
-          fromEnv: DEMO_API_KEY
-      health:
+{{SPACE_ENTRY}}      health:
         path: /
         timeoutSeconds: 120
   driftPolicy: {{DRIFT_POLICY}}
 )",
               {{"REPOSITORY", o.repository},
                {"VERSION", o.version},
-               {"SPACE", o.space},
+               {"SPACE_ENTRY", DemoSpaceEntry(o.space)},
                {"DRIFT_POLICY", o.drift_policy}});
 }
 

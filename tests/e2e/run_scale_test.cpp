@@ -66,19 +66,7 @@ std::string Repository(int deployment) {
 
 std::string ScaleDeployment(int deployment) {
   std::string spaces;
-  for (const std::string& id : SpaceIds(deployment)) {
-    spaces += Fill(R"(    - id: {{ID}}
-      create: true
-      hardware: cpu-basic
-      sleepTimeSeconds: 3600
-      variables:
-        LOG_LEVEL: info
-      secrets:
-        API_KEY:
-          fromEnv: DEMO_API_KEY
-)",
-                   {{"ID", id}});
-  }
+  for (const std::string& id : SpaceIds(deployment)) spaces += DemoSpaceEntry(id);
   return Fill(R"(apiVersion: spaceport.dev/v1alpha1
 kind: SpaceDeployment
 metadata:

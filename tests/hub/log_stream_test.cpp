@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/hub/hub_client.h"
-#include "hub/endless_stream_server.h"
+#include "support/endless_body_server.h"
 
 namespace spaceport::hub {
 namespace {
@@ -18,9 +18,11 @@ std::string Event(const std::string& line) {
 }
 
 TEST(LogStream, TheTailOfAnEndlessStreamIsWhatArrivedByTheDeadline) {
-  testing::EndlessStreamServer server(
-      {Event("Step 1/3 : FROM ghcr.io/acme/app:v404"), Event("--> ERROR: failed to solve"),
-       ": keep-alive\n\n", Event("Build failed with exit code: 1")});
+  support::EndlessBodyServer server(
+      {.content_type = "text/event-stream",
+       .prefix = Event("Step 1/3 : FROM ghcr.io/acme/app:v404") + Event("--> ERROR: failed to solve") +
+                 ": keep-alive\n\n" + Event("Build failed with exit code: 1"),
+       .hold_after_prefix = true});
   HubConfig config;
   config.endpoint = server.base_url();
   config.token = HubToken{"hf_streamTestToken", "test token"};
@@ -37,11 +39,12 @@ TEST(LogStream, TheTailOfAnEndlessStreamIsWhatArrivedByTheDeadline) {
   EXPECT_TRUE(tail->truncated);
   EXPECT_GE(elapsed, milliseconds(700));
   EXPECT_LT(elapsed, milliseconds(5000));
-  EXPECT_EQ(server.request_line(), "GET /api/spaces/alice/demo/logs/build?tail=2 HTTP/1.1");
+  EXPECT_EQ(server.first_request_line(), "GET /api/spaces/alice/demo/logs/build?tail=2 HTTP/1.1");
 }
 
 TEST(LogStream, AReaderThatHasEnoughHangsUpWithoutWaitingForTheDeadline) {
-  testing::EndlessStreamServer server({Event("only line")});
+  support::EndlessBodyServer server(
+      {.content_type = "text/event-stream", .prefix = Event("only line"), .hold_after_prefix = true});
   auto transport = http::MakeTransport({});
   http::Request request;
   request.url = server.base_url() + "/stream";

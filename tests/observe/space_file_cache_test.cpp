@@ -22,18 +22,7 @@ const CachedSpaceFiles kEntry{"0123456789abcdef0123456789abcdef01234567",
                               "FROM ghcr.io/acme/app:hf-amd64-v1@sha256:ab\n",
                               "---\nsdk: docker\n---\n"};
 
-std::vector<std::string> Names(const fs::path& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
-mode_t Mode(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 0777;
-}
 
 TEST(SpaceFileCache, AnEntryRoundTripsWithPresentAndAbsentFiles) {
   support::TempDir dir("file-cache");
@@ -53,9 +42,9 @@ TEST(SpaceFileCache, EntriesLiveUnderSpacesOwnerNameJsonInPrivateDirectories) {
   const std::string path = cache.PathFor("alice/demo");
   EXPECT_EQ(path, dir.path().string() + "/spaces/alice/demo.json");
   ASSERT_TRUE(cache.Store("alice/demo", kEntry).ok());
-  EXPECT_EQ(Mode(path), 0600u);
-  EXPECT_EQ(Mode(dir.path().string() + "/spaces"), 0700u);
-  EXPECT_EQ(Mode(dir.path().string() + "/spaces/alice"), 0700u);
+  EXPECT_EQ(support::FileMode(path), 0600u);
+  EXPECT_EQ(support::FileMode(dir.path().string() + "/spaces"), 0700u);
+  EXPECT_EQ(support::FileMode(dir.path().string() + "/spaces/alice"), 0700u);
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
@@ -101,7 +90,7 @@ TEST(SpaceFileCache, ReplacingAnEntryIsAtomicAndLeavesNoTemporaryFile) {
   EXPECT_NE(old_text.str().find(kEntry.sha), std::string::npos);
   EXPECT_EQ(old_text.str().find("xxxx"), std::string::npos);
   EXPECT_EQ(cache.Load("alice/demo"), next);
-  EXPECT_THAT(Names(dir.path() / "spaces" / "alice"), ElementsAre("demo.json"));
+  EXPECT_THAT(support::FileNames(dir.path() / "spaces" / "alice"), ElementsAre("demo.json"));
 }
 
 struct Corrupt {

@@ -21,7 +21,9 @@ using ::testing::IsEmpty;
 using testing::FakeTransport;
 using testing::Reply;
 
-std::string DigestOf(const std::string& bytes) { return "sha256:" + Sha256Hex(bytes); }
+using testing::DigestOf;
+using testing::Served;
+using testing::TestConfig;
 
 const std::string kConfig = R"({"architecture":"amd64","os":"linux","config":{"Env":["A=1"]}})";
 const std::string kImageNoType =
@@ -35,31 +37,9 @@ const std::string kOtherImage =
     DigestOf(kConfig) + R"(","size":)" + std::to_string(kConfig.size()) +
     R"(},"layers":[],"annotations":{"moved":"yes"}})";
 
-http::Response Served(const std::string& body, std::string_view content_type) {
-  return Reply(200, body,
-               {{"Content-Type", std::string(content_type)}, {"Docker-Content-Digest", DigestOf(body)}});
-}
-
-RegistryConfig TestConfig() {
-  RegistryConfig config;
-  config.host = "registry.test";
-  return config;
-}
-
-class LyingRegistry : public ::testing::Test {
+class LyingRegistry : public testing::ScriptedRegistryTest {
  protected:
-  void SetUp() override {
-    auto c = RegistryClient::Create(TestConfig(), transport_, clock_);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    client_ = std::move(*c);
-  }
-  void ExpectCleanScript() {
-    EXPECT_THAT(transport_.mismatches(), IsEmpty());
-    EXPECT_EQ(transport_.remaining(), 0u);
-  }
-  FakeClock clock_;
-  FakeTransport transport_;
-  std::unique_ptr<RegistryClient> client_;
+  void SetUp() override { Make(); }
 };
 
 // --- digests ------------------------------------------------------------------------------------

@@ -47,24 +47,11 @@ std::string AuthorizationOf(const http::Request& r) {
   return r.headers.Get("Authorization").value_or("");
 }
 
-class RegistryAuthTest : public ::testing::Test {
+class RegistryAuthTest : public testing::ScriptedRegistryTest {
  protected:
   void Make(std::optional<Credentials> credentials = std::nullopt) {
-    RegistryConfig config;
-    config.host = "registry.test";
-    config.credentials = std::move(credentials);
-    auto c = RegistryClient::Create(config, transport_, clock_);
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    client_ = std::move(*c);
+    ScriptedRegistryTest::Make({}, std::move(credentials));
   }
-  void ExpectCleanScript() {
-    EXPECT_THAT(transport_.mismatches(), IsEmpty());
-    EXPECT_EQ(transport_.remaining(), 0u);
-  }
-
-  FakeClock clock_;
-  FakeTransport transport_;
-  std::unique_ptr<RegistryClient> client_;
 };
 
 TEST_F(RegistryAuthTest, AnAnonymousPullFetchesAnAnonymousTokenAsGhcrRequires) {

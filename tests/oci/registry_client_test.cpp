@@ -18,7 +18,8 @@ using testing::FakeTransport;
 using ::testing::IsEmpty;
 using testing::Reply;
 
-std::string DigestOf(const std::string& bytes) { return "sha256:" + Sha256Hex(bytes); }
+using testing::DigestOf;
+using testing::Served;
 std::string Hex(const std::string& digest) { return digest.substr(7); }
 
 const std::string kConfig = R"({"architecture":"arm64","os":"linux","config":{"Env":["A=1"]}})";
@@ -36,31 +37,9 @@ const std::string kIndex =
     DigestOf(kImage) + R"(","size":)" + std::to_string(kImage.size()) +
     R"(,"platform":{"architecture":"arm64","os":"linux"}}]})";
 
-http::Response Served(const std::string& body, std::string_view content_type,
-                      bool with_digest = true) {
-  http::Headers h{{"Content-Type", std::string(content_type)}};
-  if (with_digest) h.Add("Docker-Content-Digest", DigestOf(body));
-  return Reply(200, body, std::move(h));
-}
-
-class RegistryClientTest : public ::testing::Test {
+class RegistryClientTest : public testing::ScriptedRegistryTest {
  protected:
-  void SetUp() override { Make({}); }
-  void Make(RegistryClientOptions options) {
-    RegistryConfig config;
-    config.host = "registry.test";
-    auto c = RegistryClient::Create(config, transport_, clock_, std::move(options));
-    ASSERT_TRUE(c.ok()) << c.status().ToString();
-    client_ = std::move(*c);
-  }
-  void ExpectCleanScript() {
-    EXPECT_THAT(transport_.mismatches(), IsEmpty());
-    EXPECT_EQ(transport_.remaining(), 0u);
-  }
-
-  FakeClock clock_;
-  FakeTransport transport_;
-  std::unique_ptr<RegistryClient> client_;
+  void SetUp() override { Make(); }
 };
 
 TEST_F(RegistryClientTest, ManifestRequestsAcceptAllFourManifestTypes) {

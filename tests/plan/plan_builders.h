@@ -90,6 +90,15 @@ inline SpaceMod WithEmoji(std::string emoji) {
   return [=](spec::SpaceSpec& s) { s.card.emoji = emoji; };
 }
 
+// The wrapper spec the loader defaults to: amd64, HOST=0.0.0.0 and PORT=7860, port 7860.
+inline spec::WrapperSpec DefaultWrapper() {
+  spec::WrapperSpec w;
+  w.platforms = {"amd64"};
+  w.env = {{"HOST", "0.0.0.0"}, {"PORT", "7860"}};
+  w.port = 7860;
+  return w;
+}
+
 inline spec::SpaceDeployment Deployment(std::initializer_list<DeploymentMod> mods = {}) {
   spec::SpaceDeployment d;
   d.api_version = "spaceport.dev/v1alpha1";
@@ -97,9 +106,7 @@ inline spec::SpaceDeployment Deployment(std::initializer_list<DeploymentMod> mod
   d.namespace_ = "default";
   d.image.repository = kRepo;
   d.image.version = "v1.0.0";
-  d.wrapper.platforms = {"amd64"};
-  d.wrapper.env = {{"HOST", "0.0.0.0"}, {"PORT", "7860"}};
-  d.wrapper.port = 7860;
+  d.wrapper = DefaultWrapper();
   d.spaces = {Space()};
   d.interval = {300, "5m"};
   d.position = {"deploy/app.yaml", 1, 1};

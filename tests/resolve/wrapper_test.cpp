@@ -98,13 +98,7 @@ observe::TagInfo GoodWrapper(const spec::WrapperSpec& w, const std::string& base
   return t;
 }
 
-spec::WrapperSpec DefaultWrapper() {
-  spec::WrapperSpec w;
-  w.platforms = {"amd64"};
-  w.env = {{"HOST", "0.0.0.0"}, {"PORT", "7860"}};
-  w.port = 7860;
-  return w;
-}
+using plan::testing::DefaultWrapper;
 
 std::vector<std::string> Fields(const WrapperCheck& check) {
   std::vector<std::string> out;

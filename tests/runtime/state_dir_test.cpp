@@ -1,6 +1,7 @@
 // The state directory's location and creation, and the fingerprint key: created once, private,
 // read afterwards, overridden by the environment.
 #include "runtime/state_dir.h"
+#include "support/temp_dir.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -28,31 +29,7 @@ EnvLookup Env(std::map<std::string, std::string> vars) {
   };
 }
 
-// A fresh directory, removed afterwards.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = (fs::temp_directory_path() / "spaceport-state-XXXXXX").string();
-    std::vector<char> name(pattern.begin(), pattern.end());
-    name.push_back('\0');
-    EXPECT_NE(::mkdtemp(name.data()), nullptr);
-    path_ = name.data();
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
 
- private:
-  std::string path_;
-};
-
-mode_t Mode(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 0777;
-}
 
 struct Where {
   friend void PrintTo(const Where& w, std::ostream* os) { *os << w.name; }
@@ -102,21 +79,21 @@ INSTANTIATE_TEST_SUITE_P(
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(StateDir, IsCreatedWithItsParentsPrivately) {
-  ScratchDir scratch;
-  const std::string wanted = scratch.path() + "/a/b/spaceport";
+  support::TempDir scratch;
+  const std::string wanted = (scratch / "a/b/spaceport");
   Result<std::string> dir = PrepareStateDir(Env({{"SPACEPORT_STATE_DIR", wanted}}));
   ASSERT_TRUE(dir.ok()) << dir.status().ToString();
   EXPECT_EQ(*dir, wanted);
   EXPECT_TRUE(fs::is_directory(wanted));
-  EXPECT_EQ(Mode(wanted), 0700u);
-  EXPECT_EQ(Mode(scratch.path() + "/a"), 0700u);
+  EXPECT_EQ(support::FileMode(wanted), 0700u);
+  EXPECT_EQ(support::FileMode((scratch / "a")), 0700u);
   // Preparing it again is harmless.
   EXPECT_TRUE(PrepareStateDir(Env({{"SPACEPORT_STATE_DIR", wanted}})).ok());
 }
 
 TEST(StateDir, AFileInItsPlaceIsAnError) {
-  ScratchDir scratch;
-  const std::string file = scratch.path() + "/state";
+  support::TempDir scratch;
+  const std::string file = (scratch / "state");
   std::ofstream(file) << "x";
   Result<std::string> dir = PrepareStateDir(Env({}), file);
   ASSERT_FALSE(dir.ok());
@@ -124,14 +101,14 @@ TEST(StateDir, AFileInItsPlaceIsAnError) {
 }
 
 TEST(FingerprintKey, IsCreatedOnceWithMode0600AndReadAfterwards) {
-  ScratchDir state;
+  support::TempDir state;
   Result<FingerprintKey> first = LoadFingerprintKey(Env({}), state.path());
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(first->created);
   EXPECT_THAT(first->value, MatchesRegex("[0-9a-f]{64}"));
-  const std::string path = state.path() + "/fingerprint.key";
+  const std::string path = (state / "fingerprint.key");
   EXPECT_EQ(first->source, path);
-  EXPECT_EQ(Mode(path), 0600u);
+  EXPECT_EQ(support::FileMode(path), 0600u);
 
   Result<FingerprintKey> second = LoadFingerprintKey(Env({}), state.path());
   ASSERT_TRUE(second.ok()) << second.status().ToString();
@@ -142,7 +119,7 @@ TEST(FingerprintKey, IsCreatedOnceWithMode0600AndReadAfterwards) {
 }
 
 TEST(FingerprintKey, TwoStateDirectoriesGetDifferentKeys) {
-  ScratchDir a, b;
+  support::TempDir a; support::TempDir b;
   Result<FingerprintKey> ka = LoadFingerprintKey(Env({}), a.path());
   Result<FingerprintKey> kb = LoadFingerprintKey(Env({}), b.path());
   ASSERT_TRUE(ka.ok() && kb.ok());
@@ -150,7 +127,7 @@ TEST(FingerprintKey, TwoStateDirectoriesGetDifferentKeys) {
 }
 
 TEST(FingerprintKey, ProcessesStartingAtOnceAgreeOnOneKey) {
-  ScratchDir state;
+  support::TempDir state;
   std::vector<std::string> keys(8);
   std::vector<int> created(8, 0);
   std::vector<std::thread> threads;
@@ -170,18 +147,18 @@ TEST(FingerprintKey, ProcessesStartingAtOnceAgreeOnOneKey) {
 }
 
 TEST(FingerprintKey, TheEnvironmentOverridesTheFileAndCreatesNothing) {
-  ScratchDir state;
+  support::TempDir state;
   Result<FingerprintKey> key =
       LoadFingerprintKey(Env({{"SPACEPORT_FINGERPRINT_KEY", "from-the-environment"}}), state.path());
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   EXPECT_EQ(key->value, "from-the-environment");
   EXPECT_EQ(key->source, "SPACEPORT_FINGERPRINT_KEY");
-  EXPECT_FALSE(fs::exists(state.path() + "/fingerprint.key"));
+  EXPECT_FALSE(fs::exists((state / "fingerprint.key")));
 }
 
 TEST(FingerprintKey, AHandWrittenKeyIsReadWithoutItsTrailingNewline) {
-  ScratchDir state;
-  std::ofstream(state.path() + "/fingerprint.key") << "restored-from-backup\n";
+  support::TempDir state;
+  std::ofstream((state / "fingerprint.key")) << "restored-from-backup\n";
   Result<FingerprintKey> key = LoadFingerprintKey(Env({}), state.path());
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   EXPECT_EQ(key->value, "restored-from-backup");
@@ -189,8 +166,8 @@ TEST(FingerprintKey, AHandWrittenKeyIsReadWithoutItsTrailingNewline) {
 }
 
 TEST(FingerprintKey, AnEmptyKeyFileIsAnErrorAndIsNotReplaced) {
-  ScratchDir state;
-  const std::string path = state.path() + "/fingerprint.key";
+  support::TempDir state;
+  const std::string path = (state / "fingerprint.key");
   std::ofstream(path) << "\n";
   Result<FingerprintKey> key = LoadFingerprintKey(Env({}), state.path());
   ASSERT_FALSE(key.ok());

@@ -21,18 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 
-std::vector<std::string> Names(const std::string& dir) {
-  std::vector<std::string> out;
-  for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
-mode_t Mode(const std::string& path) {
-  struct stat st {};
-  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 0777;
-}
 
 DeploymentStatus Sample(const std::string& key, const std::string& reason = "Succeeded") {
   DeploymentStatus s;
@@ -77,10 +66,10 @@ TEST(StatusStore, FilesAreWorldReadableInsidePrivateDirectoriesAndNoTemporaryFil
   StatusStore store(state);
   ASSERT_TRUE(store.Write(Sample("default/tools")).ok());
   ASSERT_TRUE(store.Write(Sample("default/tools", "Drifted")).ok());  // replaced, not appended
-  EXPECT_EQ(Mode(store.PathOf("default/tools")), 0644u);
-  EXPECT_EQ(Mode(state + "/status"), 0700u);
-  EXPECT_EQ(Mode(state + "/status/default"), 0700u);
-  EXPECT_THAT(Names(state + "/status/default"), ElementsAre("tools.json"));
+  EXPECT_EQ(support::FileMode(store.PathOf("default/tools")), 0644u);
+  EXPECT_EQ(support::FileMode(state + "/status"), 0700u);
+  EXPECT_EQ(support::FileMode(state + "/status/default"), 0700u);
+  EXPECT_THAT(support::FileNames(state + "/status/default"), ElementsAre("tools.json"));
   EXPECT_EQ((*store.Read("default/tools"))->conditions[0].reason, "Drifted");
 }
 

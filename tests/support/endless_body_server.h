@@ -1,11 +1,12 @@
 // EndlessBodyServer: a lying upstream on 127.0.0.1 that answers every request with a body that
-// never ends — a prefix (the start of a JSON object, a manifest) and then filler bytes for as long
-// as the client keeps reading — with a Content-Length that claims something else, or chunked with
-// no last chunk. It is how the tests show that a server sending gigabytes costs the controller
-// bounded memory and a clear error (http::Request::max_response_bytes). http::Server cannot do
-// that (its handlers return whole bodies), hence this small POSIX-socket double, in the manner of
-// tests/hub/endless_stream_server.h. It serves connections one after the other and counts the bytes
-// it managed to write, so a test can tell that the client stopped reading early.
+// never ends — a prefix (the start of a JSON object, a manifest, some log events) and then filler
+// bytes for as long as the client keeps reading, or silence with the connection held open (an SSE
+// stream such as the Hub's logs) — with a Content-Length that claims something else, or chunked
+// with no last chunk. It is how the tests show that a server sending gigabytes costs the
+// controller bounded memory and a clear error (http::Request::max_response_bytes), and that a
+// stream that never ends is cut at its deadline. http::Server cannot do that (its handlers return
+// whole bodies), hence this small POSIX-socket double. It serves connections one after the other
+// and counts the bytes it managed to write, so a test can tell that the client stopped reading.
 //
 //   support::EndlessBodyServer server({.content_type = "application/json", .prefix = "{\"a\":\"",
 //                                      .filler = "x"});
@@ -54,6 +55,8 @@ class EndlessBodyServer {
     std::optional<uint64_t> content_length = std::nullopt;
     std::string prefix = "";
     std::string filler = " ";  // repeated for ever (a log line, a run of spaces)
+    // After the prefix, send nothing more and hold the connection until the client closes it.
+    bool hold_after_prefix = false;
     // Stops writing a connection after this many bytes (a safety net, far above any cap).
     uint64_t give_up_after = uint64_t{4} << 30;
   };
@@ -86,6 +89,11 @@ class EndlessBodyServer {
   std::vector<std::string> requests() const {
     std::lock_guard<std::mutex> lock(mu_);
     return requests_;
+  }
+  // The first request's request line ("GET /path HTTP/1.1"); "" before one arrived.
+  std::string first_request_line() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_.empty() ? "" : requests_.front().substr(0, requests_.front().find("\r\n"));
   }
 
  private:
@@ -150,6 +158,11 @@ class EndlessBodyServer {
     if (!WriteAll(conn, head)) return;
     if (!options_.prefix.empty() &&
         !WriteAll(conn, chunked ? Chunk(options_.prefix) : options_.prefix)) {
+      return;
+    }
+    if (options_.hold_after_prefix) {
+      while (WaitFor(conn, POLLIN))
+        if (read(conn, buf, sizeof buf) <= 0) return;  // the client closed
       return;
     }
     std::string piece;

@@ -10,6 +10,7 @@
 #include "emulators/github/github_json.h"
 #include "emulators/github/routes.h"
 #include "emulators/github/state.h"
+#include "emulators/common/http_answers.h"
 
 namespace spaceport::github_emulator {
 namespace {
@@ -53,11 +54,8 @@ GithubEmulator::GithubEmulator(Options options, Clock& clock) {
 GithubEmulator::~GithubEmulator() { Stop(); }
 
 Status GithubEmulator::Listen(const std::string& address, int port) {
-  http::Server::Options server_options;
-  server_options.address = address;
-  server_options.port = port;
-  Result<std::unique_ptr<http::Server>> server = http::StartServer(
-      server_options, [this](const http::Server::IncomingRequest& request) { return Handle(request); });
+  Result<std::unique_ptr<http::Server>> server = emulators::StartOn(
+      address, port, [this](const http::Server::IncomingRequest& request) { return Handle(request); });
   if (!server.ok()) return server.status();
   server_ = std::move(server).value();
   std::lock_guard<std::mutex> lock(state_->mu);

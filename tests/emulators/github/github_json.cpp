@@ -7,14 +7,6 @@
 
 namespace spaceport::github_emulator {
 
-http::Response JsonResponse(int status, const Json& body) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", std::string(kJsonType));
-  r.body = body.Dump();
-  return r;
-}
-
 http::Response GithubError(int status, std::string_view message, std::string_view doc_path) {
   Json body = Json::Object();
   body.Set("message", Json(message));

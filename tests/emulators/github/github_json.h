@@ -12,13 +12,15 @@
 
 #include "base/clock.h"
 #include "base/json.h"
+#include "emulators/common/http_answers.h"
 #include "http/http.h"
 
 namespace spaceport::github_emulator {
 
-inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+// JSON answers are emulators/common/http_answers.h's.
+using emulators::JsonResponse;
+using emulators::kJsonType;
 
-http::Response JsonResponse(int status, const Json& body);
 // {"message", "documentation_url", "status"}: the body GitHub sends with every error.
 // `doc_path` is appended to https://docs.github.com/; empty = the REST overview.
 http::Response GithubError(int status, std::string_view message, std::string_view doc_path = "");

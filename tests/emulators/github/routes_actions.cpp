@@ -6,6 +6,7 @@
 #include "emulators/github/github_json.h"
 #include "emulators/github/routes.h"
 #include "emulators/github/run_name.h"
+#include "emulators/common/http_answers.h"
 
 namespace spaceport::github_emulator {
 namespace {
@@ -13,18 +14,6 @@ namespace {
 constexpr std::string_view kDispatchDoc = "rest/actions/workflows#create-a-workflow-dispatch-event";
 constexpr std::string_view kListDoc = "rest/actions/workflow-runs#list-workflow-runs-for-a-workflow";
 constexpr std::string_view kRunDoc = "rest/actions/workflow-runs#get-a-workflow-run";
-
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > pos) out.push_back(path.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
 
 http::Response NotFound(std::string_view doc) { return GithubError(404, "Not Found", doc); }
 
@@ -93,8 +82,8 @@ std::optional<int> PositiveInt(const std::optional<std::string>& text) {
 }  // namespace
 
 std::optional<Params> MatchPattern(std::string_view pattern, std::string_view path) {
-  const auto want = Segments(pattern);
-  const auto got = Segments(path);
+  const auto want = emulators::PathSegments(pattern);
+  const auto got = emulators::PathSegments(path);
   if (want.size() != got.size()) return std::nullopt;
   Params params;
   for (size_t i = 0; i < want.size(); ++i) {

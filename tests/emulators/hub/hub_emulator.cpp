@@ -11,6 +11,7 @@
 #include "emulators/hub/router.h"
 #include "emulators/hub/routes.h"
 #include "emulators/hub/time_format.h"
+#include "emulators/common/http_answers.h"
 
 namespace spaceport::hub_emulator {
 namespace {
@@ -64,12 +65,9 @@ HubEmulator::HubEmulator(Options options, Clock& clock, std::unique_ptr<ImagePro
 HubEmulator::~HubEmulator() { Stop(); }
 
 Status HubEmulator::Listen(const std::string& address, int port) {
-  http::Server::Options server_options;
-  server_options.address = address;
-  server_options.port = port;
-  server_options.max_body_bytes = kMaxRequestBytes;
-  Result<std::unique_ptr<http::Server>> server = http::StartServer(
-      server_options, [this](const http::Server::IncomingRequest& request) { return Handle(request); });
+  Result<std::unique_ptr<http::Server>> server = emulators::StartOn(
+      address, port, [this](const http::Server::IncomingRequest& request) { return Handle(request); },
+      kMaxRequestBytes);
   if (!server.ok()) return server.status();
   server_ = std::move(server).value();
   std::lock_guard<std::mutex> lock(state_->mu);

@@ -2,14 +2,6 @@
 
 namespace spaceport::hub_emulator {
 
-http::Response JsonResponse(int status, const Json& body) {
-  http::Response r;
-  r.status = status;
-  r.headers.Add("Content-Type", std::string(kJsonType));
-  r.body = body.Dump();
-  return r;
-}
-
 http::Response TextResponse(int status, std::string body) {
   http::Response r;
   r.status = status;

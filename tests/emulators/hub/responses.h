@@ -13,13 +13,15 @@
 #include <string_view>
 
 #include "base/json.h"
+#include "emulators/common/http_answers.h"
 #include "http/http.h"
 
 namespace spaceport::hub_emulator {
 
-inline constexpr std::string_view kJsonType = "application/json; charset=utf-8";
+// JSON answers are emulators/common/http_answers.h's.
+using emulators::JsonResponse;
+using emulators::kJsonType;
 
-http::Response JsonResponse(int status, const Json& body);
 http::Response TextResponse(int status, std::string body);
 // `code` may be empty (no X-Error-Code header).
 http::Response HubError(int status, std::string_view code, std::string_view message);

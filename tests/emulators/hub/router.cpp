@@ -1,21 +1,10 @@
 #include "emulators/hub/router.h"
+#include "emulators/common/http_answers.h"
 
 #include <vector>
 
 namespace spaceport::hub_emulator {
 namespace {
-
-std::vector<std::string_view> Segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  size_t pos = 0;
-  while (pos <= path.size()) {
-    size_t end = path.find('/', pos);
-    if (end == std::string_view::npos) end = path.size();
-    if (end > pos) out.push_back(path.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return out;
-}
 
 bool InList(std::string_view value, std::string_view list) {
   for (;;) {
@@ -29,8 +18,8 @@ bool InList(std::string_view value, std::string_view list) {
 }  // namespace
 
 std::optional<RouteMatch> MatchPattern(std::string_view pattern, std::string_view path) {
-  const std::vector<std::string_view> want = Segments(pattern);
-  const std::vector<std::string_view> got = Segments(path);
+  const std::vector<std::string_view> want = emulators::PathSegments(pattern);
+  const std::vector<std::string_view> got = emulators::PathSegments(path);
   RouteMatch match;
   size_t i = 0;
   for (; i < want.size(); ++i) {
