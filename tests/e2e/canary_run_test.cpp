@@ -5,8 +5,8 @@
 // secret, the API behind the token. Then everything that came out is searched for the canary in
 // any form: the log, every endpoint it serves (with and without the token), every file of the
 // state directory, the notification bodies, the answers to the webhooks, the command line of the
-// controller, of its children and of the build monitor. Kubernetes mode is left out (its
-// apiserver harness takes minutes to start; tests/kube checks its Secret handling).
+// controller, of its children and of the build monitor. Kubernetes mode's own credentials (a
+// Secret's value, the service account token, the fingerprint key) are tests/kube/kube_canary_test.cpp's.
 #include <dirent.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
