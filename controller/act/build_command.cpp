@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdint>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -87,21 +88,29 @@ bool ReadGo(int fd) {
   return n == 1;
 }
 
+// Reads up to `capacity` - 1 bytes of the file at `path` into `text` and ends them with a NUL;
+// returns how many were read (0 when it cannot be opened).
+size_t ReadSmallFile(const char* path, char* text, size_t capacity) {
+  size_t size = 0;
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    while (size < capacity - 1) {
+      const ssize_t n = ::read(fd, text + size, capacity - 1 - size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) break;
+      size += static_cast<size_t>(n);
+    }
+    ::close(fd);
+  }
+  text[size] = '\0';
+  return size;
+}
+
 // Whether the lock record at `path` names `pid` as its monitor ("monitorPid": PID). A small
 // hand-written scan, because the monitor may only make async-signal-safe calls.
 bool RecordNamesMonitor(const char* path, pid_t pid) {
   char text[8192];
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  size_t size = 0;
-  while (size < sizeof text - 1) {
-    const ssize_t n = ::read(fd, text + size, sizeof text - 1 - size);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    size += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  text[size] = '\0';
+  const size_t size = ReadSmallFile(path, text, sizeof text);
   static const char kKey[] = "\"monitorPid\"";
   constexpr size_t kKeySize = sizeof kKey - 1;
   for (size_t i = 0; i + kKeySize <= size; ++i) {
@@ -116,6 +125,34 @@ bool RecordNamesMonitor(const char* path, pid_t pid) {
     return digits && value == pid;
   }
   return false;
+}
+
+// Zeroes the environment block this process inherited from Spaceport (the range /proc/self/stat
+// gives as env_start and env_end, fields 50 and 51). The monitor is forked, not executed, so
+// without this its /proc/PID/environ would show Spaceport's whole environment, tokens included,
+// to anything that may read the monitor's /proc files, for as long as the build runs (it outlives
+// Spaceport). Fork copied the block, so Spaceport's own is untouched. Called after the build is
+// forked: the build's exec still looks PATH up in it.
+void ScrubInheritedEnvironment() {
+  char text[2048];
+  const size_t size = ReadSmallFile("/proc/self/stat", text, sizeof text);
+  // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
+  const char* at = nullptr;
+  for (size_t i = 0; i < size; ++i)
+    if (text[i] == ')') at = text + i + 1;
+  if (at == nullptr) return;
+  uint64_t fields[2] = {0, 0};  // env_start, env_end
+  for (int field = 2; *at != '\0' && field < 51;) {
+    while (*at == ' ') ++at;
+    ++field;
+    uint64_t value = 0;
+    for (; *at >= '0' && *at <= '9'; ++at) value = value * 10 + static_cast<uint64_t>(*at - '0');
+    while (*at != ' ' && *at != '\0' && *at != '\n') ++at;
+    if (field >= 50) fields[field - 50] = value;
+  }
+  constexpr uint64_t kMaxBlock = 64u << 20;  // the kernel caps argv + envp far below this
+  if (fields[0] == 0 || fields[1] <= fields[0] || fields[1] - fields[0] > kMaxBlock) return;
+  std::memset(reinterpret_cast<void*>(fields[0]), 0, fields[1] - fields[0]);
 }
 
 // Waits for `child` until the deadline; on timeout kills its process group. Returns the result
@@ -202,6 +239,7 @@ bool RecordNamesMonitor(const char* path, pid_t pid) {
     ::_exit(127);
   }
   if (build > 0) ::setpgid(build, build);  // also here, so kill(-build) works at once
+  ScrubInheritedEnvironment();  // before the gate opens: the build never sees it filled
   ::close(gate[0]);
 
   const int64_t pids[2] = {build, ::getpid()};

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "act/build_command.h"
@@ -126,6 +127,21 @@ TEST(CommandBuilder, TheBuildDoesNotInheritSpaceportsCredentials) {
   ASSERT_TRUE(handle.ok()) << handle.status().ToString();
   act::BuildState state = WaitFinished(f.builder, request, *handle);
   EXPECT_EQ(state.output_tail, "[|passed-on-request|path]");
+}
+
+// The monitor is forked from Spaceport without exec, so it would otherwise show Spaceport's
+// whole start-up environment (where tokens live) in /proc/PID/environ for as long as the build
+// runs. The build reads its parent's (the monitor's) environment: no variable is left in it.
+TEST(CommandBuilder, TheMonitorShowsNoneOfSpaceportsEnvironment) {
+  std::ifstream own("/proc/self/environ", std::ios::binary);
+  const std::string own_environ((std::istreambuf_iterator<char>(own)), std::istreambuf_iterator<char>());
+  ASSERT_NE(own_environ.find("PATH="), std::string::npos) << "this test needs a PATH to look for";
+  Fixture f;
+  auto request = ShellBuild("echo \"[$(tr '\\0' '\\n' < /proc/$PPID/environ | grep -c =)]\"");
+  auto handle = f.builder.Start(request);
+  ASSERT_TRUE(handle.ok()) << handle.status().ToString();
+  act::BuildState state = WaitFinished(f.builder, request, *handle);
+  EXPECT_EQ(state.output_tail, "[0]");
 }
 
 TEST(CommandBuilder, ArgumentPlaceholdersAreRenderedWithoutAShell) {

@@ -69,6 +69,13 @@ TEST_F(CanaryCommands, ValidatePlanApplyAndFailingBuildsLeakNothing) {
   places_["/proc/PID/environ of the build: ok"] = environ;
   places_["/proc/PID/environ of the build: fail"] =
       support::ReadFile(dir_.path() / "build-proc" / "fail.environ");
+  // The monitor is forked from Spaceport, not executed: it zeroes the environment it inherited
+  // before the build may start, so its /proc/PID/environ holds no variable at all.
+  for (const std::string name : {"ok.parent-environ", "fail.parent-environ"}) {
+    const std::string text = support::ReadFile(dir_.path() / "build-proc" / name);
+    EXPECT_EQ(text.find('='), std::string::npos) << name << ":\n" << text;
+    places_["/proc/PID/environ of the monitor: " + name] = text;
+  }
   for (const std::string expected :
        {"IMAGE=ghcr.io/acme/app:v2.0.0", "VERSION=v2.0.0", "REPOSITORY=ghcr.io/acme/app", "BUILD_ID=sp-"})
     EXPECT_NE(environ.find("\n" + expected), std::string::npos) << expected << " missing:\n" << environ;

@@ -148,7 +148,17 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
       std::chrono::seconds(30)))
       << support::ReadFile(broken_status);
 
-  // A hand-made change, corrected after a signed Hub webhook.
+  // A hand-made change, corrected after a signed Hub webhook. Made once the controller has seen
+  // the deploy through (DeploySucceeded): a difference found while a deploy is still on its way
+  // is part of that deploy, not drift, and would raise no DriftCorrected (docs/status.md).
+  ASSERT_TRUE(WaitUntil(
+      [&] {
+        for (const std::string& request : receiver_.Requests())
+          if (request.find("DeploySucceeded") != std::string::npos) return true;
+        return false;
+      },
+      std::chrono::seconds(30)))
+      << "no DeploySucceeded notification within 30 s";
   ASSERT_TRUE(hub_->Control("POST", "/__emulator/spaces/acme/demo/hardware", R"({"flavor":"cpu-upgrade"})").ok());
   const std::string hub_hook =
       R"({"event":{"action":"update","scope":"repo.config"},"repo":{"type":"space","name":"acme/demo","id":"6500000000000000000000aa"},"webhook":{"id":"w1","version":3}})";
@@ -249,6 +259,13 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
   places["/proc/PID/environ of the build: ok"] = environ;
   places["/proc/PID/environ of the build: fail"] =
       support::ReadFile(dir_.path() / "build-proc" / "fail.environ");
+  // The monitor is forked from Spaceport, not executed: it zeroes the environment it inherited
+  // before the build may start, so its /proc/PID/environ holds no variable at all.
+  for (const std::string name : {"ok.parent-environ", "fail.parent-environ"}) {
+    const std::string text = support::ReadFile(dir_.path() / "build-proc" / name);
+    EXPECT_EQ(text.find('='), std::string::npos) << name << ":\n" << text;
+    places["/proc/PID/environ of the monitor: " + name] = text;
+  }
   for (const std::string expected : {"IMAGE=ghcr.io/acme/app:v2.0.0", "VERSION=v2.0.0", "BUILD_ID=sp-"})
     EXPECT_NE(environ.find(expected), std::string::npos) << expected << "\n" << environ;
 
