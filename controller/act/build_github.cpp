@@ -153,7 +153,7 @@ Result<BuildState> GithubActionsBuilder::Poll(const BuildRequest& request,
             "dispatched, but no workflow_dispatch run of " + workflow->name + " in " +
                 workflow->owner + "/" + workflow->repo + " showing " + request.build_id +
                 " has been listed for " + Minutes(unlisted) + " (limit " +
-                Minutes(options_.max_unlisted) + "); check that the workflow's run-name shows "
+                Minutes(options_.max_unlisted) + ", github.dispatchTimeout); check that the workflow's run-name shows "
                 "inputs.build_id and that the dispatch reached " + workflow->ref};
       }
       return BuildState{BuildPhase::kQueued, "", "",
@@ -195,7 +195,7 @@ Result<BuildState> GithubActionsBuilder::Poll(const BuildRequest& request,
       state.phase = BuildPhase::kFailed;
       state.message = "the run has been " + (run->status.empty() ? "queued" : run->status) +
                       " for " + Minutes(queued) + " (limit " + Minutes(options_.max_queued) +
-                      "): no runner took it; check the workflow's runs-on labels and the "
+                      ", github.queueTimeout): no runner took it; check the workflow's runs-on labels and the "
                       "repository's runners";
     }
   }

@@ -294,6 +294,28 @@ void ReadRequestTimeout(spec::DiagnosticSink& sink, MapReader& top, ControllerCo
   config.request_timeout = std::chrono::seconds(*seconds);
 }
 
+// The `github:` section: how patient githubActions builds are. Each is a duration of 1 s to 24 h;
+// a runner pool that queues for a day is better reported than waited for.
+void ReadGithub(spec::DiagnosticSink& sink, const spec::yaml::Node* node, ControllerConfig& config) {
+  if (node == nullptr) return;
+  MapReader github(sink, *node, "github", {"dispatchTimeout", "queueTimeout"});
+  if (!github.is_mapping()) return;
+  auto read = [&](std::string_view field, std::chrono::seconds& out) {
+    const spec::yaml::Node* value = github.Get(field);
+    if (value == nullptr) return;
+    const std::string path = github.PathOf(field);
+    std::optional<int64_t> seconds = spec::ReadDuration(sink, *value, path);
+    if (!seconds) return;
+    if (*seconds > 24 * 3600) {
+      sink.Error(value->mark, path, "must be at most 24h");
+      return;
+    }
+    out = std::chrono::seconds(*seconds);
+  };
+  read("dispatchTimeout", config.github_dispatch_timeout);
+  read("queueTimeout", config.github_queue_timeout);
+}
+
 }  // namespace
 
 ConfigLoad ParseControllerConfig(const std::string& text, const std::string& file,
@@ -308,7 +330,7 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
   } else {
     const spec::yaml::Node& root = *docs[0].root;
     MapReader top(sink, root, "", {"apiVersion", "kind", "registries", "hub", "stateDir",
-                                   "requestTimeout"});
+                                   "requestTimeout", "github"});
     if (top.is_mapping()) {
       auto api = top.String("apiVersion", Need::kRequired);
       if (api && *api != spec::kApiVersion)
@@ -328,6 +350,7 @@ ConfigLoad ParseControllerConfig(const std::string& text, const std::string& fil
       ReadHub(sink, top.Get("hub"), env, out.config);
       ReadStateDir(sink, top, out.config);
       ReadRequestTimeout(sink, top, out.config);
+      ReadGithub(sink, top.Get("github"), out.config);
     }
   }
   out.diagnostics = std::move(sink.diagnostics());

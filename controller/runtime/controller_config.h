@@ -17,6 +17,7 @@
 //     budget: {requests: 1000, windowSeconds: 300}
 //   stateDir: /var/lib/spaceport           # default: runtime/state_dir.h
 //   requestTimeout: 30s                    # the longest one request to an upstream may take
+//   github: {dispatchTimeout: 10m, queueTimeout: 1h}   # githubActions builds' patience
 //
 // Errors use the desired-state format (FILE:LINE:COL: FIELD: message) and all are reported.
 // Passwords and tokens are never written in the file itself: only the name of an environment
@@ -54,6 +55,10 @@ struct ControllerConfig {
   // exchange, retries of it not included), so a stalled upstream frees its worker. Log streams
   // keep their own longer deadline.
   std::chrono::seconds request_timeout{30};
+  // github.dispatchTimeout: how long a dispatched workflow run may stay absent from the run list;
+  // github.queueTimeout: how long a listed run may stay queued. Past either, the build fails.
+  std::chrono::seconds github_dispatch_timeout{600};
+  std::chrono::seconds github_queue_timeout{3600};
 };
 
 // The `hub:` section as written; every field is optional.

@@ -22,6 +22,13 @@ github::GithubClientOptions GithubOptions(const ControllerConfig& config) {
   return options;
 }
 
+act::GithubActionsBuilderOptions GithubBuildOptions(const ControllerConfig& config) {
+  act::GithubActionsBuilderOptions options;
+  options.max_unlisted = config.github_dispatch_timeout;
+  options.max_queued = config.github_queue_timeout;
+  return options;
+}
+
 }  // namespace
 
 std::unique_ptr<World> OpenWorld(const WorldOptions& options, std::ostream& err) {
@@ -85,7 +92,8 @@ std::unique_ptr<World> OpenWorld(const WorldOptions& options, std::ostream& err)
       return nullptr;
     }
     world->github = std::move(*gh);
-    world->builder_store.push_back(std::make_unique<act::GithubActionsBuilder>(*world->github, clock));
+    world->builder_store.push_back(
+        std::make_unique<act::GithubActionsBuilder>(*world->github, clock, GithubBuildOptions(world->config)));
     world->builders[std::string(act::kGithubActionsBackend)] = world->builder_store.back().get();
   }
   return world;
@@ -134,7 +142,7 @@ std::vector<std::string> AddDeploymentBuilders(World& world, const std::vector<s
     }
     world.github_clients.push_back(std::move(*client));
     world.builder_store.push_back(std::make_unique<act::GithubActionsBuilder>(
-        *world.github_clients.back(), *world.clock));
+        *world.github_clients.back(), *world.clock, GithubBuildOptions(world.config)));
     world.builders[key] = world.builder_store.back().get();
   }
   return notes;

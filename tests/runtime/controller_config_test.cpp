@@ -169,7 +169,14 @@ INSTANTIATE_TEST_SUITE_P(
         BadConfig{"a_request_timeout_over_ten_minutes_is_refused", "requestTimeout: 11m\n",
                   "c.yaml:3:17: requestTimeout: must be at most 10m"},
         BadConfig{"a_request_timeout_that_is_no_duration_is_refused", "requestTimeout: soon\n",
-                  "c.yaml:3:17: requestTimeout: expected a duration such as 30s, 5m, 1h or 1h30m, got \"soon\""}),
+                  "c.yaml:3:17: requestTimeout: expected a duration such as 30s, 5m, 1h or 1h30m, got \"soon\""},
+        BadConfig{"a_github_queue_timeout_over_a_day_is_refused", "github:\n  queueTimeout: 25h\n",
+                  "c.yaml:4:17: github.queueTimeout: must be at most 24h"},
+        BadConfig{"a_github_dispatch_timeout_that_is_no_duration_is_refused",
+                  "github:\n  dispatchTimeout: 10\n",
+                  "c.yaml:4:20: github.dispatchTimeout: expected a duration such as 30s, 5m, 1h or 1h30m, got \"10\" (add a unit, e.g. 10s)"},
+        BadConfig{"a_misspelt_github_field_gets_a_did_you_mean", "github:\n  queuedTimeout: 2h\n",
+                  "c.yaml:4:3: github.queuedTimeout: unknown field; did you mean \"queueTimeout\"?"}),
     [](const auto& test_info) { return std::string(test_info.param.name); });
 
 TEST(ControllerConfig, AHubSectionSetsEndpointTokenBudgetAndTheStateDirectory) {
@@ -200,6 +207,17 @@ TEST(ControllerConfig, RequestTimeoutIsThirtySecondsUnlessTheConfigSaysOtherwise
   ConfigLoad load = ParseControllerConfig(std::string(kHeader) + "requestTimeout: 5s\n", "c.yaml", Env({}));
   ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
   EXPECT_EQ(load.config.request_timeout, std::chrono::seconds(5));
+}
+
+TEST(ControllerConfig, GithubBuildsWaitTenMinutesForTheRunAndAnHourInTheQueueUnlessTold) {
+  const ControllerConfig defaults = ParseControllerConfig(kHeader, "c.yaml", Env({})).config;
+  EXPECT_EQ(defaults.github_dispatch_timeout, std::chrono::minutes(10));
+  EXPECT_EQ(defaults.github_queue_timeout, std::chrono::hours(1));
+  ConfigLoad load = ParseControllerConfig(
+      std::string(kHeader) + "github:\n  dispatchTimeout: 2m\n  queueTimeout: 6h\n", "c.yaml", Env({}));
+  ASSERT_TRUE(load.ok()) << load.diagnostics[0].ToString();
+  EXPECT_EQ(load.config.github_dispatch_timeout, std::chrono::minutes(2));
+  EXPECT_EQ(load.config.github_queue_timeout, std::chrono::hours(6));
 }
 
 TEST(ControllerConfig, WithoutAHubSectionTheHubComesFromTheEnvironmentWithTheHubsBudget) {
