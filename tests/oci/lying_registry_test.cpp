@@ -1,7 +1,8 @@
 // A registry that lies (issue 13): bytes that do not match their digest, a Content-Type that
 // contradicts the manifest or says nothing, a manifest over the OCI limit of 4 MiB (refused before
 // it is read in full, over real loopback HTTP with support::EndlessBodyServer), a tag that moves
-// between HEAD and GET, an upload start without a Location. Each is refused with a clear reason,
+// between HEAD and GET, an upload start without a Location, an upload completed with a 200 or
+// without a Location and no blob behind it. Each is refused with a clear reason,
 // and no request that would write follows a refused answer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -213,6 +214,57 @@ TEST_F(LyingRegistry, AnUploadStartWithoutASessionIsRefusedAndNothingIsPut) {
     EXPECT_THAT(pushed.status().message(), HasSubstr("upload blob " + DigestOf(kConfig)));
     EXPECT_THAT(transport.mismatches(), IsEmpty());  // no PUT after the POST
     EXPECT_EQ(transport.requests().size(), 1u);
+  }
+}
+
+struct UploadEndCase {
+  std::string name;
+  http::Response answer;            // to the PUT that completes the upload
+  std::optional<http::Response> head;  // to the HEAD that checks the blob, when one is expected
+  bool pushed;
+  std::string message;              // of the failure, when not pushed
+};
+
+// The completion of an upload (the PUT) is 201 with a Location. Any other success is taken only
+// once a HEAD shows the blob there, whole.
+TEST_F(LyingRegistry, AnUploadCompletedWithoutTheSpecsAnswerCountsOnlyWhenTheBlobIsThere) {
+  const std::string digest = DigestOf(kConfig);
+  const std::string size = std::to_string(kConfig.size());
+  const std::vector<UploadEndCase> cases = {
+      {"201 with a Location: no HEAD", Reply(201, "", {{"Location", "/v2/owner/app/blobs/" + digest}}),
+       std::nullopt, true, ""},
+      {"201 with our digest only: no HEAD", Reply(201, "", {{"Docker-Content-Digest", digest}}),
+       std::nullopt, true, ""},
+      {"200 without a Location, blob absent", Reply(200), Reply(404), false,
+       "answered 200 without a Location to the upload's completion (the distribution spec asks "
+       "for 201 with one) and does not hold the blob"},
+      {"204 without a Location, blob absent", Reply(204), Reply(404), false,
+       "answered 204 without a Location"},
+      {"a bare 201, blob absent", Reply(201), Reply(404), false, "does not hold the blob"},
+      {"200 without a Location, a shorter blob there", Reply(200),
+       Reply(200, "", {{"Content-Length", "3"}}), false, "holds 3 bytes, not " + size},
+      {"200 without a Location, the check itself is refused", Reply(200), Reply(403), false,
+       "answered 200 without a Location"},
+      {"200 without a Location, the blob there whole", Reply(200),
+       Reply(200, "", {{"Content-Length", size}}), true, ""},
+  };
+  for (const UploadEndCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    FakeTransport transport;
+    auto client = RegistryClient::Create(TestConfig(), transport, clock_);
+    ASSERT_TRUE(client.ok());
+    transport.Expect("POST /v2/owner/app/blobs/uploads/",
+                     Reply(202, "", {{"Location", "/v2/owner/app/blobs/uploads/u"}}))
+        .Expect("PUT /v2/owner/app/blobs/uploads/u?digest=*", c.answer);
+    if (c.head) transport.Expect("HEAD /v2/owner/app/blobs/" + digest, *c.head);
+    auto pushed = (*client)->PushBlob("owner/app", kConfig, kOciConfig);
+    EXPECT_EQ(pushed.ok(), c.pushed) << (pushed.ok() ? "pushed" : pushed.status().ToString());
+    if (!pushed.ok()) {
+      EXPECT_THAT(pushed.status().message(), HasSubstr(c.message));
+      EXPECT_THAT(pushed.status().message(), HasSubstr("upload blob " + digest));
+    }
+    EXPECT_THAT(transport.mismatches(), IsEmpty());
+    EXPECT_EQ(transport.remaining(), 0u);
   }
 }
 

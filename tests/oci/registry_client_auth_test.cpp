@@ -125,7 +125,8 @@ TEST_F(RegistryAuthTest, InsufficientScopeReauthenticatesOnceWithTheUnionOfScope
       .Expect(both, TokenReply("granted-push"))
       .Expect("POST /v2/owner/app/blobs/uploads/",
               Reply(202, "", {{"Location", "/v2/owner/app/blobs/uploads/u1"}}))
-      .Expect("PUT /v2/owner/app/blobs/uploads/u1?digest=*", Reply(201));
+      .Expect("PUT /v2/owner/app/blobs/uploads/u1?digest=*",
+              Reply(201, "", {{"Location", "/v2/owner/app/blobs/sha256:x"}}));
   ASSERT_TRUE(client_->GetManifest("owner/app", "v1").ok());
   auto pushed = client_->PushBlob("owner/app", "{}");
   ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();

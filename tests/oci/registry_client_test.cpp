@@ -341,7 +341,8 @@ TEST_F(RegistryClientTest, AnUploadLocationOnAnotherHostGetsNoCredentials) {
               Reply(401, "", {{"WWW-Authenticate", R"(Basic realm="r")"}}))
       .Expect("POST /v2/owner/app/blobs/uploads/",
               Reply(202, "", {{"Location", "https://storage.test/upload/u"}}))
-      .Expect("PUT https://storage.test/upload/u?digest=*", Reply(201));
+      .Expect("PUT https://storage.test/upload/u?digest=*",
+              Reply(201, "", {{"Location", "/v2/owner/app/blobs/sha256:x"}}));
   ASSERT_TRUE((*client)->PushBlob("owner/app", "{}").ok());
   ExpectCleanScript();
   EXPECT_FALSE(transport_.requests()[2].headers.Has("Authorization"));

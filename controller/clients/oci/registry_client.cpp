@@ -430,6 +430,25 @@ Result<Descriptor> RegistryClient::PushBlob(std::string_view repository, std::st
     return Fail(StatusCode::kDataLoss, what,
                 "the registry stored " + std::string(AsciiTrim(*claimed)) + " (digest mismatch)");
   }
+  // The spec's completion is 201 with the blob's Location (and its digest). Any other success (a
+  // 200, a 204, a bare 201) may or may not have stored the blob: ask, rather than build a
+  // manifest on a blob that is not there.
+  const auto blob_location = finished->headers.Get("Location");
+  const bool has_location = blob_location && !AsciiTrim(*blob_location).empty();
+  if (finished->status != 201 || (!has_location && !finished->headers.Has("Docker-Content-Digest"))) {
+    const std::string answered =
+        "the registry answered " + std::to_string(finished->status) +
+        (has_location ? "" : " without a Location") +
+        " to the upload's completion (the distribution spec asks for 201 with one)";
+    auto stored = StatBlob(repository, digest);
+    if (!stored.ok()) return Fail(StatusCode::kFailedPrecondition, what, answered + "; " + stored.status().message());
+    if (!*stored) return Fail(StatusCode::kFailedPrecondition, what, answered + " and does not hold the blob");
+    if ((*stored)->size != 0 && (*stored)->size != static_cast<int64_t>(bytes.size())) {
+      return Fail(StatusCode::kDataLoss, what,
+                  answered + " and holds " + std::to_string((*stored)->size) + " bytes, not " +
+                      std::to_string(bytes.size()));
+    }
+  }
   return done;
 }
 
