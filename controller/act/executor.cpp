@@ -80,6 +80,7 @@ bool IsWrite(plan::ActionKind k) {
 }
 
 std::string ReasonFor(plan::ActionKind kind, const Status& s) {
+  if (kind == plan::ActionKind::kPublishWrapper && s.code() == StatusCode::kConflict) return "BaseMoved";
   if (kind == plan::ActionKind::kPublishWrapper) return std::string(oci::ConditionReasonFor(s));
   if (kind == plan::ActionKind::kAwaitRunning && s.code() == StatusCode::kFailedPrecondition)
     return "SpaceFailed";
@@ -208,7 +209,8 @@ Status Executor::PublishWrapper(const plan::Action& a, Context& ctx, ActionOutco
   if (!ref.ok()) return ref.status();
   auto client = deps_.registries->For(ref->registry);
   if (!client.ok()) return client.status();
-  WrapperPublication p{repository, base.substr(colon + 1), Param(a, "platform"), d->second->wrapper, ""};
+  WrapperPublication p{repository, base.substr(colon + 1), Param(a, "platform"), d->second->wrapper, "",
+                       Param(a, "baseDigest")};
   std::lock_guard<std::mutex> one_at_a_time(WrapperLock(base + "@" + p.platform));
   auto published = act::PublishWrapper(**client, p);
   if (!published.ok()) return published.status();

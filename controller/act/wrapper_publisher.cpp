@@ -43,6 +43,12 @@ Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const Wrapp
 
   auto base = client.ResolveImage(src->repository, p.version, *platform);
   if (!base.ok()) return base.status();
+  if (!p.expected_base_digest.empty() && base->image.digest != p.expected_base_digest) {
+    return Status(StatusCode::kConflict,
+                  src->Name() + ":" + p.version + " (" + p.platform + ") moved since it was observed, from " +
+                      p.expected_base_digest + " to " + base->image.digest +
+                      "; nothing was pushed, the next pass plans for the new base");
+  }
   auto config_descriptor = base->image.Config();
   if (!config_descriptor.ok()) return config_descriptor.status();
   auto base_config = client.GetBlob(src->repository, config_descriptor->digest, config_descriptor->size);

@@ -31,6 +31,10 @@ struct WrapperPublication {
   std::string platform;           // amd64, arm64, arm/v7
   const spec::WrapperSpec& spec;  // env and port to apply
   std::string target_repository;  // where the wrapper goes; empty = the base repository
+  // The base platform manifest's digest as the plan observed it; "" = whatever the tag holds.
+  // When the tag holds another by now, nothing is pushed (kConflict): the plan was made for the
+  // old base, and the next pass plans for the new one.
+  std::string expected_base_digest = "";
 };
 
 struct PublishedWrapper {
@@ -43,7 +47,8 @@ struct PublishedWrapper {
 
 // `client` must be the client of the registry that hosts both repositories. Errors carry the
 // registry client's codes (kNotFound: base tag or platform missing; kUnauthenticated; kDataLoss:
-// content did not match its digest, in which case nothing is pushed).
+// content did not match its digest, in which case nothing is pushed; kConflict: the base moved away
+// from expected_base_digest, nothing pushed).
 Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const WrapperPublication& p);
 
 }  // namespace spaceport::act

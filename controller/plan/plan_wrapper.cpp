@@ -91,9 +91,11 @@ WrapperPlan PlanWrappers(const spec::SpaceDeployment& d, const std::string& vers
     }
     for (const auto& diff : check.differences)
       builder.AddDrift(ref, diff.field, diff.desired, diff.observed);
-    int id = builder.AddAction(ActionKind::kPublishWrapper, ref,
-                               {{"base", base_ref}, {"wrapper", ref}, {"platform", platform}},
-                               {image.build_action}, Summary(check));
+    // The base as observed: the publish refuses a base tag that moved since (act/wrapper_publisher.h).
+    std::map<std::string, std::string> params = {{"base", base_ref}, {"wrapper", ref}, {"platform", platform}};
+    if (base_digest) params["baseDigest"] = *base_digest;
+    int id = builder.AddAction(ActionKind::kPublishWrapper, ref, std::move(params), {image.build_action},
+                               Summary(check));
     if (platform == space_platform) {
       out.space_action = id;
       out.space_ref = resolve::WrapperRef(repo, platform, version, builder.FutureValue(id));

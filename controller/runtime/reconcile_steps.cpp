@@ -440,6 +440,10 @@ StepResult FailOnAction(const StepContext&, Pass& p) {
   for (const act::ActionOutcome& o : p.execution.outcomes) {
     if (o.status.ok() || o.skipped) continue;
     const std::string reason = o.reason.empty() ? "Failed" : o.reason;
+    // The base tag moved between observe and act: no failure, a plan made for an older world.
+    // Planned again at the next poll, with no DeployFailed.
+    if (reason == "BaseMoved")
+      return StepResult::End({EndingKind::kWaiting, p.plan_state(), reason, o.target + ": " + o.status.message()});
     return StepResult::End(Failure(p.plan_state(), reason,
                                    std::string(plan::to_string(o.kind)) + " " + o.target + ": " + o.status.message()));
   }

@@ -177,12 +177,70 @@ TEST(ReconcilerDrift, AnOutOfBandHardwareChangeIsCorrectedOrReportedByPolicy) {
   }
 }
 
+// Seen in the kube canary: a hardware drift corrected right after a Secret rotation raised no
+// DriftCorrected. The rotation is a change of desired state (a new value), written as such; the
+// hardware drift that follows once that has settled is drift, corrected and said so.
+TEST(ReconcilerDrift, AHardwareDriftAfterASecretRotationIsCorrectedAndSaidSo) {
+  ReconcilerWorld w;
+  w.PushBase("v1");
+  w.env["DEMO_API_KEY"] = "first";
+  auto d = w.Deployment("version: v1",
+                        "hardware: cpu-basic\nsecrets:\n  API_KEY: {fromEnv: DEMO_API_KEY}",
+                        "driftPolicy: correct");
+  w.Converge(d);
+  w.env["DEMO_API_KEY"] = "rotated";
+  w.Advance(std::chrono::seconds(60));
+  ReconcileOutcome rotated = w.Converge(d);
+  EXPECT_THAT(ReconcilerWorld::Events(rotated), Not(Contains(Event::kDriftCorrected)));
+
+  w.Control("POST", "/__emulator/spaces/acme/demo/hardware", R"({"flavor":"cpu-upgrade"})");
+  w.Advance(std::chrono::seconds(60));
+  ReconcileOutcome out = w.Pass(d);
+  EXPECT_THAT(ReconcilerWorld::Events(out), Contains(Event::kDriftCorrected)) << ReconcilerWorld::Message(out);
+  Json space = w.Control("GET", "/__emulator/spaces/acme/demo");
+  EXPECT_EQ(space.Find("runtime")->Find("hardware")->Find("requested")->AsString(), "cpu-basic");
+}
+
 TEST(ReconcilerDrift, TheDifferencesOfAFirstDeployAreADeployNotDrift) {
   ReconcilerWorld w;
   w.PushBase("v1");
   ReconcileOutcome out = w.Pass(w.Deployment("version: v1", "hardware: cpu-upgrade"));
   EXPECT_FALSE(out.status.drift.empty());
   EXPECT_THAT(ReconcilerWorld::Events(out), Not(Contains(Event::kDriftFound)));
+}
+
+// ---- The world moving between observe and act. ----
+
+// The base tag is re-pointed after the pass observed it and before the wrapper is published: the
+// publish refuses it (the plan was made for the old base), nothing is pushed, no DeployFailed; the
+// next poll plans for the new base and the Space runs a wrapper of it.
+TEST(ReconcilerRace, ABaseTagThatMovesBeforeThePublishIsPlannedAgainNotWrappedBlindly) {
+  ReconcilerWorld w;
+  w.PushBase("v1");
+  const std::string observed = w.registry.PushImage("acme/app", "v2", R"({"architecture":"amd64","os":"linux","config":{}})");
+  auto d = w.Deployment("version: v2");
+  int gets = 0;
+  std::string moved_to;
+  w.before_registry = [&](const http::Server::IncomingRequest& in) {
+    // The observer HEADs and GETs v2; the publisher's GET is the second.
+    if (in.method != "GET" || in.path != "/v2/acme/app/manifests/v2" || ++gets != 2) return;
+    moved_to = w.registry.PushImage("acme/app", "v2", R"({"architecture":"amd64","os":"linux","config":{"Env":["MOVED=1"]}})");
+  };
+  ReconcileOutcome raced = w.Pass(d);
+  ASSERT_FALSE(moved_to.empty()) << "the tag was never moved: the pass no longer reads v2 twice";
+  ASSERT_NE(moved_to, observed);
+  EXPECT_EQ(ReconcilerWorld::Reason(raced), "BaseMoved") << ReconcilerWorld::Message(raced);
+  EXPECT_THAT(ReconcilerWorld::Message(raced), HasSubstr("moved since it was observed"));
+  EXPECT_EQ(raced.requeue, Requeue::kAfterPoll);
+  EXPECT_THAT(ReconcilerWorld::Events(raced), Not(Contains(Event::kDeployFailed)));
+  EXPECT_EQ(w.registry.Tags("acme/app").count("hf-amd64-v2"), 0u) << "nothing is pushed for the old base";
+  EXPECT_FALSE(w.emulator.Control("GET", "/__emulator/spaces/acme/demo").ok()) << "no Space for the old base";
+
+  w.before_registry = nullptr;
+  w.Advance(std::chrono::seconds(20));
+  ReconcileOutcome out = w.Converge(d);
+  EXPECT_EQ(out.status.resolved_digest, moved_to);
+  EXPECT_EQ(w.registry.Tags("acme/app").count("hf-amd64-v2"), 1u);
 }
 
 // ---- Builds: one build per version, found again after a restart. ----

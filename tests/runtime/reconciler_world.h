@@ -14,6 +14,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -111,7 +112,10 @@ inline hub_emulator::Options EmulatorOptions() {
 class ReconcilerWorld {
  public:
   ReconcilerWorld()
-      : registry_transport([this](const http::Server::IncomingRequest& in) { return registry.Handle(in); }),
+      : registry_transport([this](const http::Server::IncomingRequest& in) {
+          if (before_registry) before_registry(in);
+          return registry.Handle(in);
+        }),
         emulator(EmulatorOptions(), clock, std::make_unique<EveryImageExists>()),
         hub_transport([this](const http::Server::IncomingRequest& in) { return emulator.Handle(in); }) {
     world.config.hub.endpoint = "http://127.0.0.1";
@@ -223,6 +227,9 @@ class ReconcilerWorld {
 
   FakeClock clock;
   support::TempDir state{"reconciler"};
+  // Called with each registry request before the registry answers it (to change the registry
+  // in the middle of a pass).
+  std::function<void(const http::Server::IncomingRequest&)> before_registry;
   support::MemoryRegistry registry;
   support::InProcessTransport registry_transport;
   hub_emulator::HubEmulator emulator;
