@@ -124,6 +124,9 @@ class Controller {
   // The drift as of each deployment's last pass, in the `spaceport plan -o json` form.
   plan::Plan CurrentPlan() const;
   std::vector<DeploymentStatus> Statuses() const;
+  // One page of Statuses(), in key order: the keys after `after` ("" = from the first), at most
+  // `limit` of them (0 = all). `remaining` is set to how many keys follow the page.
+  std::vector<DeploymentStatus> StatusPage(const std::string& after, size_t limit, size_t& remaining) const;
   // The valid deployments of the current desired state, by key (the ops console's fleet).
   std::vector<spec::SpaceDeployment> Deployments() const;
   std::string Revision() const;

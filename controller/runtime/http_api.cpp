@@ -46,13 +46,40 @@ http::Response Drift(const Controller& c, const http::Server::IncomingRequest& r
   return Message(400, "error", "format must be json, markdown or text");
 }
 
-http::Response StatusList(const Controller& c) {
+// GET /api/v1/status[?limit=N[&continue=TOKEN]]: every status, or pages of N in key order as
+// Kubernetes lists page (`metadata.continue` is the token of the next page, absent on the last
+// one, and `metadata.remainingItemCount` counts what follows). A fleet of thousands answers in pages of bounded size.
+http::Response StatusList(const Controller& c, const http::Server::IncomingRequest& req) {
+  constexpr size_t kMaxLimit = 10000;
+  size_t limit = 0;
+  if (std::optional<std::string> text = req.QueryValue("limit")) {
+    size_t parsed = 0;
+    const bool digits = !text->empty() && text->size() <= 6 &&
+                        text->find_first_not_of("0123456789") == std::string::npos;
+    if (digits) parsed = std::stoul(*text);
+    if (!digits || parsed < 1 || parsed > kMaxLimit)
+      return Message(400, "error", "limit must be an integer from 1 to " + std::to_string(kMaxLimit));
+    limit = parsed;
+  }
+  const std::string after = req.QueryValue("continue").value_or("");
+  if (!after.empty() && limit == 0) return Message(400, "error", "continue needs a limit");
+  size_t remaining = 0;
   Json items = Json::Array();
-  for (const DeploymentStatus& s : c.Statuses()) items.Push(ToJson(s));
+  std::string last;
+  for (const DeploymentStatus& s : c.StatusPage(after, limit, remaining)) {
+    items.Push(ToJson(s));
+    last = s.key;
+  }
   Json body = Json::Object();
   body.Append("apiVersion", Json("spaceport.dev/v1alpha1"));
   body.Append("kind", Json("SpaceDeploymentStatusList"));
   body.Append("revision", Json(c.Revision()));
+  if (remaining > 0) {
+    Json metadata = Json::Object();
+    metadata.Append("continue", Json(last));  // a key: the next page starts after it
+    metadata.Append("remainingItemCount", Json(static_cast<int64_t>(remaining)));
+    body.Append("metadata", std::move(metadata));
+  }
   body.Append("items", std::move(items));
   body.Append("upstreams", UpstreamsJson(ProcessUpstreamHealth().Snapshot()));
   return JsonResponse(200, body);
@@ -151,7 +178,7 @@ http::Server::Handler MakeApiHandler(Controller& controller, WebhookSecrets secr
     if (path == "/metrics")
       return Text(200, controller.RenderMetrics(), "text/plain; version=0.0.4; charset=utf-8");
     if (path == "/api/v1/drift") return Drift(controller, req);
-    if (path == "/api/v1/status") return StatusList(controller);
+    if (path == "/api/v1/status") return StatusList(controller, req);
     if (path == "/api/v1/budget") return BudgetList(controller);
     const std::string receiver = path.substr(path.rfind('/') + 1);  // github, hub, generic
     const std::string& secret = receiver == "github" ? secrets.github

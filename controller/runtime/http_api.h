@@ -8,7 +8,9 @@
 //   GET  /api/v1/drift         the drift as of each deployment's last pass, in the form of
 //                              `spaceport plan -o json` (docs/plan-json.md); ?format=markdown or
 //                              ?format=text for the other renderings
-//   GET  /api/v1/status        every deployment's status (docs/status.md) as one JSON document
+//   GET  /api/v1/status        every deployment's status (docs/status.md) as one JSON document;
+//                              ?limit=N pages it in key order (metadata.continue gives the next
+//                              page's ?continue=TOKEN, as Kubernetes lists do)
 //   GET  /api/v1/budget        per API (hub, github): the stretch of the routine intervals, the
 //                              demand and what is available per window, how far behind the
 //                              declared intervals the deployments are, and a one-line summary

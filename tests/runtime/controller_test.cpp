@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "runtime/http_api.h"
 #include "runtime/memory_source.h"
 #include "runtime/reconciler_world.h"
 
@@ -302,6 +303,61 @@ TEST_F(ControllerTest, OnceStopsWhenEveryDeploymentWasReconciledOnce) {
 }
 
 // ---- The Hub's budget: a fleet that outgrows it is stretched evenly, and says so. ----
+
+// GET /api/v1/status?limit=N: pages in key order, each naming the next, which together hold every
+// status once; a limit out of range is a 400 naming it.
+TEST_F(ControllerTest, TheStatusListPagesInKeyOrderAndThePagesHoldEveryStatusOnce) {
+  for (const char* name : {"c", "a", "e", "b", "d"}) documents[std::string(name) + ".yaml"] = Yaml(name);
+  auto c = Start();
+  c->RunReadyPasses();
+  http::Server::Handler api = MakeApiHandler(*c, {}, nullptr);
+  auto get = [&](const std::string& query) {
+    http::Server::IncomingRequest req;
+    req.method = "GET";
+    req.path = "/api/v1/status";
+    req.query = query;
+    http::Response r = api(req);
+    Result<Json> body = Json::Parse(r.body);
+    EXPECT_TRUE(body.ok()) << r.body;
+    return std::make_pair(r.status, body.ok() ? *body : Json());
+  };
+  auto keys = [](const Json& body) {
+    std::vector<std::string> out;
+    const Json* items = body.Find("items");
+    for (size_t i = 0; items != nullptr && i < items->size(); ++i) out.push_back(items->At(i).GetString("key"));
+    return out;
+  };
+
+  auto [all_status, all] = get("");
+  EXPECT_EQ(all_status, 200);
+  EXPECT_EQ(keys(all), (std::vector<std::string>{"team/a", "team/b", "team/c", "team/d", "team/e",
+                                                 "team/one", "team/two"}));
+  EXPECT_EQ(all.Find("metadata"), nullptr) << "one page holds everything: no continue";
+
+  std::vector<std::string> paged;
+  std::vector<int64_t> remaining;
+  std::string token;
+  for (int page = 0; page < 10; ++page) {
+    auto [status, body] = get("limit=3" + (token.empty() ? "" : "&continue=" + token));
+    ASSERT_EQ(status, 200) << body.Dump();
+    std::vector<std::string> got = keys(body);
+    EXPECT_LE(got.size(), 3u);
+    paged.insert(paged.end(), got.begin(), got.end());
+    const Json* metadata = body.Find("metadata");
+    if (metadata == nullptr) break;
+    token = metadata->Find("continue")->AsString();
+    remaining.push_back(metadata->Find("remainingItemCount")->AsInt().value_or(-1));
+  }
+  EXPECT_EQ(paged, keys(all));
+  EXPECT_EQ(remaining, (std::vector<int64_t>{4, 1}));
+
+  for (const std::string bad : {"limit=0", "limit=-1", "limit=ten", "limit=10001", "continue=team/a"}) {
+    auto [status, body] = get(bad);
+    EXPECT_EQ(status, 400) << bad;
+    EXPECT_THAT(body.Dump(), HasSubstr(bad.rfind("continue", 0) == 0 ? "continue needs a limit" : "limit must be"))
+        << bad;
+  }
+}
 
 TEST_F(ControllerTest, AFleetBeyondTheHubBudgetIsStretchedEvenlyAndSaysBudgetLimited) {
   for (int i = 3; i <= 6; ++i) documents["d" + std::to_string(i) + ".yaml"] = Yaml("d" + std::to_string(i));
