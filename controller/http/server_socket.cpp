@@ -31,6 +31,7 @@
 #include "base/ascii.h"
 #include "http/http.h"
 #include "http/request_parser.h"
+#include "http/response_head.h"
 #include "http/response_stream.h"
 
 namespace spaceport::http {
@@ -45,81 +46,8 @@ constexpr size_t kReadBuffer = 64 * 1024;
 constexpr auto kLingerTime = std::chrono::milliseconds(1000);  // reading a refused body before close
 constexpr auto kStopFlushTime = std::chrono::milliseconds(1000);
 
-std::string_view StandardReason(int status) {
-  switch (status) {
-    case 100: return "Continue";
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 206: return "Partial Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 416: return "Range Not Satisfiable";
-    case 422: return "Unprocessable Content";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Status";
-  }
-}
-
-// Header values come from handlers that may echo client input: a CR or LF must not split them.
-std::string SafeValue(std::string_view v) {
-  std::string out(v);
-  for (char& c : out)
-    if (c == '\r' || c == '\n' || c == '\0') c = ' ';
-  return out;
-}
-
-// Status line and headers of a response; `body_length` < 0 means chunked (a stream).
-std::string SerializeHead(const Response& response, long long body_length, bool close, bool chunked) {
-  std::string out = "HTTP/1.1 " + std::to_string(response.status) + " " + std::string(StandardReason(response.status)) + "\r\n";
-  bool has_type = false;
-  for (const auto& [name, value] : response.headers.items()) {
-    if (EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
-        EqualsIgnoreCase(name, "Connection")) {
-      continue;  // derived from the body and the connection's fate
-    }
-    if (EqualsIgnoreCase(name, "Content-Type")) has_type = true;
-    out += SafeValue(name) + ": " + SafeValue(value) + "\r\n";
-  }
-  const bool bodiless = response.status < 200 || response.status == 204 || response.status == 304;
-  if (!has_type && !bodiless && (body_length > 0 || chunked)) out += "Content-Type: application/octet-stream\r\n";
-  if (chunked) out += "Transfer-Encoding: chunked\r\n";
-  else if (!bodiless && body_length >= 0) out += "Content-Length: " + std::to_string(body_length) + "\r\n";
-  if (close) out += "Connection: close\r\n";
-  out += "\r\n";
-  return out;
-}
-
 Response PlainText(int status, std::string body) {
   return Response{status, {{"Content-Type", "text/plain; charset=utf-8"}}, std::move(body)};
-}
-
-bool WantsClose(const Response& r) {
-  for (const std::string& v : r.headers.GetAll("Connection"))
-    if (AsciiLower(v).find("close") != std::string::npos) return true;
-  return false;
 }
 
 // Bytes of a streamed response waiting for the loop. The stream's sink appends; the loop takes

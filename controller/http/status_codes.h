@@ -19,4 +19,8 @@ StatusCode StatusCodeForHttp(int status);
 // ("unauthorized", "forbidden", "not found", "too many requests"); "" for the others.
 std::string_view ReasonPhrase(int status);
 
+// The reason phrase of a status line ("Not Found", "Too Many Requests"); "Status" for a code it
+// does not know (the phrase carries no meaning in HTTP/1.1, the code does).
+std::string_view StatusText(int status);
+
 }  // namespace spaceport::http
