@@ -151,14 +151,17 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
   // A hand-made change, corrected after a signed Hub webhook. Made once the controller has seen
   // the deploy through (DeploySucceeded): a difference found while a deploy is still on its way
   // is part of that deploy, not drift, and would raise no DriftCorrected (docs/status.md).
-  ASSERT_TRUE(WaitUntil(
-      [&] {
-        for (const std::string& request : receiver_.Requests())
-          if (request.find("DeploySucceeded") != std::string::npos) return true;
-        return false;
-      },
-      std::chrono::seconds(30)))
-      << "no DeploySucceeded notification within 30 s";
+  // Notifications are posted by the notifier's own thread: they may come a little after the fact.
+  auto notified = [&](const std::string& event) {
+    return WaitUntil(
+        [&] {
+          for (const std::string& request : receiver_.Requests())
+            if (request.find(event) != std::string::npos) return true;
+          return false;
+        },
+        std::chrono::seconds(30));
+  };
+  ASSERT_TRUE(notified("DeploySucceeded")) << "no DeploySucceeded notification within 30 s";
   ASSERT_TRUE(hub_->Control("POST", "/__emulator/spaces/acme/demo/hardware", R"({"flavor":"cpu-upgrade"})").ok());
   const std::string hub_hook =
       R"({"event":{"action":"update","scope":"repo.config"},"repo":{"type":"space","name":"acme/demo","id":"6500000000000000000000aa"},"webhook":{"id":"w1","version":3}})";
@@ -226,16 +229,9 @@ TEST_F(CanaryRun, NothingTheControllerServesLogsWritesOrPostsHoldsTheCanary) {
       support::ReadFile("/proc/" + std::to_string(controller_->pid()) + "/cmdline");
   for (auto& [place, text] : CommandLines(controller_->pid())) places[place] = text;
 
-  // The correction's notification is posted by the notifier's own thread: wait for it (on a busy
-  // CI machine it came after the endpoints were read) before stopping the controller.
-  EXPECT_TRUE(WaitUntil(
-      [&] {
-        for (const std::string& request : receiver_.Requests())
-          if (request.find("DriftCorrected") != std::string::npos) return true;
-        return false;
-      },
-      std::chrono::seconds(30)))
-      << "no DriftCorrected notification within 30 s";
+  // Wait for the correction's notification (on a busy CI machine it came after the endpoints were
+  // read) before stopping the controller.
+  EXPECT_TRUE(notified("DriftCorrected")) << "no DriftCorrected notification within 30 s";
   ASSERT_EQ(controller_->Terminate(), 0);  // flushes the notifications
   places["controller log"] = support::ReadFile(dir_.path() / "run.log");
   ASSERT_FALSE(places["controller log"].empty());
