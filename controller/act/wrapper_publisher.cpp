@@ -29,7 +29,7 @@ Status InContext(const Status& s, const std::string& base_name, const oci::Platf
 }  // namespace
 
 Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const WrapperPublication& p) {
-  const int64_t start = client.requests_sent();
+  const int64_t start = client.requests_sent_by_this_thread();
   auto src = RepositoryOn(client, p.repository);
   if (!src.ok()) return src.status();
   auto dst = RepositoryOn(client, p.target_repository.empty() ? p.repository : p.target_repository);
@@ -70,7 +70,7 @@ Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const Wrapp
   auto existing = client.HeadManifest(dst->repository, tag);
   if (existing.ok() && existing->digest == out.digest) {
     out.skipped = true;
-    out.requests = client.requests_sent() - start;
+    out.requests = client.requests_sent_by_this_thread() - start;
     return out;
   }
   if (!existing.ok() && existing.status().code() != StatusCode::kNotFound) return existing.status();
@@ -96,7 +96,7 @@ Result<PublishedWrapper> PublishWrapper(oci::RegistryClient& client, const Wrapp
   if (!pushed.ok()) return pushed.status();
   auto put = client.PutManifest(dst->repository, tag, *manifest, base->image.media_type);
   if (!put.ok()) return put.status();
-  out.requests = client.requests_sent() - start;
+  out.requests = client.requests_sent_by_this_thread() - start;
   return out;
 }
 

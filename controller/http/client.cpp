@@ -2,6 +2,7 @@
 // so it is tested against a scripted transport and a FakeClock.
 #include <algorithm>
 #include <atomic>
+#include <map>
 
 #include "base/ascii.h"
 #include "http/http.h"
@@ -15,6 +16,10 @@ struct Client::State {
 };
 
 namespace {
+
+// Requests each thread sent, by client (its State's address). A client is shared by every worker,
+// so the total cannot say what one worker's pass cost; the budget scheduler needs exactly that.
+thread_local std::map<const void*, int64_t> t_requests_sent;
 
 bool IsRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -83,6 +88,11 @@ Client::Client(Transport& transport, Clock& clock, ClientOptions options)
 
 int64_t Client::requests_sent() const { return state_->requests_sent.load(); }
 
+int64_t Client::requests_sent_by_this_thread() const {
+  auto it = t_requests_sent.find(state_.get());
+  return it == t_requests_sent.end() ? 0 : it->second;
+}
+
 namespace {
 
 Status CheckScheme(const Url& url, const std::vector<std::string>& insecure_origins) {
@@ -104,11 +114,13 @@ std::chrono::milliseconds Backoff(const ClientOptions& options, int retry_number
 
 // One hop: sends, and resends while the outcome is retryable and attempts remain.
 Result<Response> SendWithRetries(Transport& transport, Clock& clock, const ClientOptions& options,
-                                 std::atomic<int64_t>& requests_sent, const Request& request) {
+                                 std::atomic<int64_t>& requests_sent, const void* client,
+                                 const Request& request) {
   const bool may_retry_errors = options.retry_non_idempotent || IsIdempotent(request.method);
   for (int attempt = 1;; ++attempt) {
     Result<Response> r = transport.Send(request);
     requests_sent.fetch_add(1);
+    ++t_requests_sent[client];
 
     std::optional<std::chrono::milliseconds> wait;
     if (!r.ok()) {
@@ -136,7 +148,7 @@ Result<Response> Client::Send(Request request) {
 
   for (int hop = 0;; ++hop) {
     Result<Response> response =
-        SendWithRetries(transport_, clock_, options_, state_->requests_sent, request);
+        SendWithRetries(transport_, clock_, options_, state_->requests_sent, state_.get(), request);
 
     if (!response.ok() || !IsRedirect(response->status) || options_.max_redirects == 0) {
       return response;

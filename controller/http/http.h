@@ -201,6 +201,9 @@ class Client {
   Result<Response> Send(Request request);
   // Requests actually sent on the wire (each hop and each retry), for tests and benchmarks.
   int64_t requests_sent() const;
+  // Of them, those the calling thread sent: what one worker's pass cost, though the client is
+  // shared by every worker (take the difference before and after the pass).
+  int64_t requests_sent_by_this_thread() const;
 
  private:
   struct State;

@@ -176,7 +176,7 @@ HubObservation ObserveSpaces(const std::vector<spec::SpaceDeployment>& desired,
   HubObservation out;
   const SpaceFileCache cache(options.state_dir);
   SpaceReader reader(hub, cache, options.settings_cache, options.list_cache, options.list_max_age, out);
-  const int64_t before = hub.requests_sent();
+  const int64_t before = hub.requests_sent_by_this_thread();
   std::set<std::string> seen;  // a Space claimed twice is a spec error; observe it once anyway
   for (const spec::SpaceDeployment& d : desired) {
     if (d.suspend) continue;
@@ -193,7 +193,7 @@ HubObservation ObserveSpaces(const std::vector<spec::SpaceDeployment>& desired,
       }
     }
   }
-  out.requests = hub.requests_sent() - before;
+  out.requests = hub.requests_sent_by_this_thread() - before;
   return out;
 }
 

@@ -30,9 +30,8 @@
 //   HubObservation h = ObserveSpaces(loaded.deployments, *hub_client, options, observation);
 //   for (const auto& p : h.problems) std::cerr << p.space << ": " << p.status.ToString() << "\n";
 //
-// Not thread-safe with respect to `hub`'s request counter: `requests` is the difference of
-// hub.requests_sent() before and after, so it is exact only when nothing else uses the client
-// meanwhile.
+// `requests` counts only what this call sent (hub.requests_sent_by_this_thread() before and
+// after), however many workers share the client: the budget scheduler takes it as the pass's cost.
 #pragma once
 
 #include <cstdint>

@@ -231,7 +231,14 @@ class RunScale : public RunTest {
     SteadyState out;
     const double target = passes_before + intervals * kDeployments;
     double passes = passes_before;
+    const auto started = std::chrono::steady_clock::now();
     const bool done = WaitUntil([&] { return (passes = Passes()) >= target; }, kPassesLimit);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    // How the controller scheduled them: the budget's stretch is why a phase may take longer than
+    // its intervals (docs/scaling.md#budget-scheduling).
+    Result<http::Response> budget = controller_->Get("/api/v1/budget");
+    std::cout << "[scale] " << passes - passes_before << " passes in " << took << " s; /api/v1/budget: "
+              << (budget.ok() ? budget->body : budget.status().ToString()) << "\n";
     const Json stats = Stats();
     EXPECT_TRUE(done) << "only " << passes - passes_before << " of " << target - passes_before
                       << " passes within " << kPassesLimit.count() << " s";

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "base/clock.h"
 #include "fake_transport.h"
 #include "http/http.h"
@@ -367,6 +369,39 @@ TEST(ClientInsecure, MalformedUrlIsInvalidArgument) {
   Fixture f;
   EXPECT_EQ(f.client.Send(Get("not a url")).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(f.client.requests_sent(), 0);
+}
+
+}  // namespace
+}  // namespace spaceport::http
+
+namespace spaceport::http {
+namespace {
+
+// --- accounting --------------------------------------------------------------------------
+
+// The controller's workers share one client; each pass's cost (what the budget scheduler plans
+// with) is what its own thread sent, not what every worker sent while it ran.
+TEST(ClientAccounting, EachThreadCountsOnlyTheRequestsItSentThroughASharedClient) {
+  testing::FakeTransport transport;
+  for (int i = 0; i < 300; ++i) transport.Reply(200, "ok");
+  FakeClock clock;
+  Client shared(transport, clock, Options());
+  Client other(transport, clock, Options());
+  auto send = [&](Client& c, int n) {
+    const int64_t before = c.requests_sent_by_this_thread();
+    for (int i = 0; i < n; ++i) EXPECT_TRUE(c.Send(Get("https://hub.test/api/x")).ok());
+    return c.requests_sent_by_this_thread() - before;
+  };
+  int64_t first = -1, second = -1;
+  std::thread a([&] { first = send(shared, 100); });
+  std::thread b([&] { second = send(shared, 50); });
+  a.join();
+  b.join();
+  EXPECT_EQ(first, 100);
+  EXPECT_EQ(second, 50);
+  EXPECT_EQ(shared.requests_sent(), 150);
+  EXPECT_EQ(send(other, 7), 7);  // another client's count is its own
+  EXPECT_EQ(shared.requests_sent_by_this_thread(), 0);  // this thread sent none through it
 }
 
 }  // namespace

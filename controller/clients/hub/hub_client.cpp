@@ -94,6 +94,10 @@ int64_t HubClient::requests_sent() const {
   return client_->requests_sent() + first_hop_client_->requests_sent();
 }
 
+int64_t HubClient::requests_sent_by_this_thread() const {
+  return client_->requests_sent_by_this_thread() + first_hop_client_->requests_sent_by_this_thread();
+}
+
 std::string HubClient::SpaceApi(std::string_view space_id, std::string_view rest) const {
   return config_.endpoint + "/api/spaces/" + std::string(space_id) + std::string(rest);
 }

@@ -150,6 +150,8 @@ class HubClient {
   RequestCounts request_counts() const;
   // Requests that went on the wire (each hop and retry, CDN hops included).
   int64_t requests_sent() const;
+  // Of them, those the calling thread sent (a pass's own cost; http::Client).
+  int64_t requests_sent_by_this_thread() const;
   HostBudget& budget() const { return *budget_; }
 
  private:

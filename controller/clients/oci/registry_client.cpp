@@ -118,6 +118,13 @@ int64_t RegistryClient::requests_sent() const {
   return total;
 }
 
+int64_t RegistryClient::requests_sent_by_this_thread() const {
+  std::lock_guard<std::mutex> lock(clients_mu_);
+  int64_t total = 0;
+  for (const auto& [origin, client] : clients_) total += client->requests_sent_by_this_thread();
+  return total;
+}
+
 http::Client& RegistryClient::ClientFor(const std::string& origin) {
   std::lock_guard<std::mutex> lock(clients_mu_);
   auto& slot = clients_[origin];

@@ -134,6 +134,8 @@ class RegistryClient {
 
   // Requests that went on the wire (registry and token endpoint; each hop and retry).
   int64_t requests_sent() const;
+  // Of them, those the calling thread sent (a pass's own cost; http::Client).
+  int64_t requests_sent_by_this_thread() const;
   // Token requests among them.
   int token_requests() const { return auth_->token_requests(); }
   // The rate limit every request to the registry's origin goes through.
