@@ -62,6 +62,7 @@ struct RunOptions {
   std::string renew_deadline = "10s";
   std::string retry_period = "2s";
   std::string hub_list_interval = "1m";
+  std::string registry_tag_max_age = "30s";
   std::string trigger_secret_env = "SPACEPORT_TRIGGER_SECRET";
   std::string api_token_env = "SPACEPORT_API_TOKEN";
   std::string api_basic_auth_file;
@@ -77,6 +78,11 @@ std::optional<std::chrono::milliseconds> ParseFlagDuration(const std::string& te
   std::optional<int64_t> seconds = spec::ParseDuration(text);
   if (!seconds) return std::nullopt;
   return std::chrono::milliseconds(*seconds * 1000);
+}
+
+// A duration flag where "0" turns something off.
+std::optional<std::chrono::milliseconds> ParseZeroOrDuration(const std::string& text) {
+  return text == "0" ? std::optional<std::chrono::milliseconds>(0) : ParseFlagDuration(text);
 }
 
 std::atomic<int> g_signal{0};
@@ -95,17 +101,21 @@ int RunController(const RunOptions& o) {
                    {"--git-poll-interval", &o.git_poll_interval}, {"--leader-election-lease-duration", &o.lease_duration},
                    {"--leader-election-renew-deadline", &o.renew_deadline},
                    {"--leader-election-retry-period", &o.retry_period}};
-  std::optional<std::chrono::milliseconds> hub_list_interval =
-      o.hub_list_interval == "0" ? std::optional<std::chrono::milliseconds>(0) : ParseFlagDuration(o.hub_list_interval);
+  std::optional<std::chrono::milliseconds> hub_list_interval = ParseZeroOrDuration(o.hub_list_interval);
   if (!hub_list_interval) {
     std::cerr << "spaceport run: --hub-list-interval: \"" << o.hub_list_interval
               << "\" is not a duration (e.g. 30s, 1m; 0 turns lists off)\n";
     return kExitError;
   }
+  std::optional<std::chrono::milliseconds> tag_max_age = ParseZeroOrDuration(o.registry_tag_max_age);
+  if (!tag_max_age) {
+    std::cerr << "spaceport run: --registry-tag-max-age: \"" << o.registry_tag_max_age
+              << "\" is not a duration (e.g. 30s, 1m; 0 asks the registry for every tag on every pass)\n";
+    return kExitError;
+  }
   std::optional<std::chrono::milliseconds> settings_resync;
   if (!o.settings_resync_interval.empty()) {
-    settings_resync = o.settings_resync_interval == "0" ? std::optional<std::chrono::milliseconds>(0)
-                                                         : ParseFlagDuration(o.settings_resync_interval);
+    settings_resync = ParseZeroOrDuration(o.settings_resync_interval);
     if (!settings_resync) {
       std::cerr << "spaceport run: --settings-resync-interval: \"" << o.settings_resync_interval
                 << "\" is not a duration (e.g. 10m, 1h; 0 reads variables and secrets every pass)\n";
@@ -242,6 +252,7 @@ int RunController(const RunOptions& o) {
   options.github_requests_per_hour = o.github_requests_per_hour;
   options.once = o.once;
   options.hub_list_max_age = *hub_list_interval;
+  options.registry_tag_max_age = *tag_max_age;
   options.log = [&log](const std::string& line) { log(line); };
   options.on_reconciled = [&console](const spec::SpaceDeployment& d, const runtime::ReconcileOutcome& out,
                                      Clock::TimePoint next) {
@@ -447,6 +458,12 @@ Command AddRunCommand(CLI::App& root) {
   app->add_option("--hub-list-interval", o->hub_list_interval,
                   "Reuse each owner's Space list this long (one request per owner instead of one per "
                   "Space); 0 reads every Space on its own")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app->add_option("--registry-tag-max-age", o->registry_tag_max_age,
+                  "Reuse a tag's digest this long for every deployment of its image (at most a "
+                  "deployment's interval; a package webhook or our own push reads it again at once); "
+                  "0 asks the registry for every tag on every pass")
       ->type_name("DURATION")
       ->capture_default_str();
   app->add_flag("--once", o->once, "Exit after every deployment was reconciled once");

@@ -45,21 +45,33 @@ TagInfo TagFromManifest(const oci::Manifest& m) {
   return tag;
 }
 
+// One repository's registry and caches, as ObserveRepository reads it.
+struct RepositoryReader {
+  oci::RegistryClient& client;
+  const RegistryCaches& caches;
+  const std::string& full_name;  // ghcr.io/acme/app: the tag cache's key
+  const std::string& repo;       // acme/app: the client's
+};
+
 // The digest a tag names now, when the cache already knows that digest's content under `suffix`;
 // nullopt when the tag must be read in full. A missing tag reads as kNotFound.
-Result<std::optional<TagInfo>> CachedTag(oci::RegistryClient& client, ManifestCache* cache,
-                                         const std::string& repo, const std::string& tag_name,
+Result<std::optional<TagInfo>> CachedTag(const RepositoryReader& r, const std::string& tag_name,
                                          const std::string& suffix) {
-  if (cache == nullptr) return std::optional<TagInfo>();
-  auto head = client.HeadManifest(repo, tag_name);
+  if (r.caches.manifests == nullptr) return std::optional<TagInfo>();
+  auto head_now = [&] { return r.client.HeadManifest(r.repo, tag_name); };
+  auto head = r.caches.tags != nullptr
+                  ? r.caches.tags->Resolve(r.full_name, tag_name, head_now, r.caches.tags_younger_than)
+                  : head_now();
   if (!head.ok()) return head.status();
-  return cache->Find(head->digest + suffix);
+  return r.caches.manifests->Find(head->digest + suffix);
 }
 
 // The config facts of a wrapper image (single platform).
-Status ReadWrapper(oci::RegistryClient& client, ManifestCache* cache, const std::string& repo,
-                   const std::string& platform, const std::string& tag_name, Repository& out) {
-  auto cached = CachedTag(client, cache, repo, tag_name, "|" + platform);
+Status ReadWrapper(const RepositoryReader& r, const std::string& platform, const std::string& tag_name,
+                   Repository& out) {
+  oci::RegistryClient& client = r.client;
+  const std::string& repo = r.repo;
+  auto cached = CachedTag(r, tag_name, "|" + platform);
   if (!cached.ok()) {
     if (cached.status().code() == StatusCode::kNotFound) return Status::Ok();  // not published
     return cached.status();
@@ -98,14 +110,16 @@ Status ReadWrapper(oci::RegistryClient& client, ManifestCache* cache, const std:
     }
   }
   tag.platforms.push_back(std::move(image));
-  if (cache != nullptr) cache->Store(tag.digest + "|" + platform, tag);
+  if (r.caches.manifests != nullptr) r.caches.manifests->Store(tag.digest + "|" + platform, tag);
   out.tags[tag_name] = std::move(tag);
   return Status::Ok();
 }
 
 // Observes one repository; on error nothing of it enters the observation.
-Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, const std::string& full_name,
-                         const std::string& repo, const Interest& interest, Observation& observation) {
+Status ObserveRepository(const RepositoryReader& r, const Interest& interest, Observation& observation) {
+  oci::RegistryClient& client = r.client;
+  const std::string& full_name = r.full_name;
+  const std::string& repo = r.repo;
   Repository result;
   if (interest.list_tags) {
     auto tags = client.ListTags(repo);
@@ -128,7 +142,7 @@ Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, cons
   }
 
   for (const std::string& version : versions) {
-    auto cached = CachedTag(client, cache, repo, version, "");
+    auto cached = CachedTag(r, version, "");
     if (!cached.ok() && cached.status().code() != StatusCode::kNotFound) return cached.status();
     if (cached.ok() && *cached) {
       result.tags[version] = std::move(**cached);
@@ -142,10 +156,10 @@ Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, cons
         return manifest.status();
       }
       result.tags[version] = TagFromManifest(*manifest);
-      if (cache != nullptr) cache->Store(manifest->digest, result.tags[version]);
+      if (r.caches.manifests != nullptr) r.caches.manifests->Store(manifest->digest, result.tags[version]);
     }
     for (const std::string& platform : interest.platforms) {
-      Status s = ReadWrapper(client, cache, repo, platform, resolve::WrapperTag(platform, version), result);
+      Status s = ReadWrapper(r, platform, resolve::WrapperTag(platform, version), result);
       if (!s.ok()) return s;
     }
   }
@@ -157,7 +171,7 @@ Status ObserveRepository(oci::RegistryClient& client, ManifestCache* cache, cons
 
 RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& desired,
                                       oci::Registries& registries, Observation& observation,
-                                      ManifestCache* cache) {
+                                      RegistryCaches caches) {
   RegistryObservation out;
   std::map<std::string, Interest> interests;  // by full repository name, sorted: deterministic
   for (const spec::SpaceDeployment& d : desired) {
@@ -183,9 +197,9 @@ RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& 
       out.problems.push_back({name, std::string(oci::ConditionReasonFor(client.status())), client.status()});
       continue;
     }
-    const int64_t before = (*client)->requests_sent();
-    Status s = ObserveRepository(**client, cache, name, ref->repository, interest, observation);
-    out.requests += (*client)->requests_sent() - before;
+    const int64_t before = (*client)->requests_sent_by_this_thread();
+    Status s = ObserveRepository({**client, caches, name, ref->repository}, interest, observation);
+    out.requests += (*client)->requests_sent_by_this_thread() - before;
     if (!s.ok()) out.problems.push_back({name, std::string(oci::ConditionReasonFor(s)), s});
   }
   return out;

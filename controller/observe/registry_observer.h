@@ -22,6 +22,7 @@
 #include "clients/oci/registries.h"
 #include "observe/manifest_cache.h"
 #include "observe/observation.h"
+#include "observe/tag_digest_cache.h"
 #include "spec/types.h"
 
 namespace spaceport::observe {
@@ -37,11 +38,20 @@ struct RegistryObservation {
   int64_t requests = 0;  // registry requests sent
 };
 
-// With a `cache`, each tag costs a HEAD (its digest) while the digest is known, and a GET of the
-// manifest (and the wrapper's config) only for a digest not seen before; without one, every tag
-// is read in full (a one-shot command gains nothing from a cold cache).
+// What a controller carries from pass to pass; a one-shot command passes none (it gains nothing
+// from a cold cache). With `manifests`, each tag costs a HEAD (its digest) while the digest is
+// known, and a GET of the manifest (and the wrapper's config) only for a digest not seen before.
+// With `tags` too, the HEAD itself is skipped while the tag's digest is younger than the cache's
+// max_age and `tags_younger_than` (the deployment's interval). Without either, every tag is read
+// in full.
+struct RegistryCaches {
+  ManifestCache* manifests = nullptr;
+  TagDigestCache* tags = nullptr;
+  std::optional<Clock::Duration> tags_younger_than = std::nullopt;
+};
+
 RegistryObservation ObserveRegistries(const std::vector<spec::SpaceDeployment>& desired,
                                       oci::Registries& registries, Observation& observation,
-                                      ManifestCache* cache = nullptr);
+                                      RegistryCaches caches = {});
 
 }  // namespace spaceport::observe

@@ -89,9 +89,11 @@ Controller::Controller(World& world, std::vector<std::unique_ptr<Source>> source
       store_(options_.status_backend != nullptr ? options_.status_backend : &file_store_),
       settings_cache_(clock, options_.settings_resync_interval),
       list_cache_(clock, options_.hub_list_max_age),
+      tag_cache_(clock, options_.registry_tag_max_age),
       reconciler_(world,
                   ReconcilerOptions{options_.log, &settings_cache_, &manifest_cache_,
-                                    options_.hub_list_max_age.count() > 0 ? &list_cache_ : nullptr},
+                                    options_.hub_list_max_age.count() > 0 ? &list_cache_ : nullptr,
+                                    options_.registry_tag_max_age.count() > 0 ? &tag_cache_ : nullptr},
                   clock),
       hub_schedule_(clock, HubCapacity(world, options_)),
       github_schedule_(clock, GithubCapacity(options_)) {
@@ -523,6 +525,7 @@ bool Controller::Enqueue(const std::string& key) {
 }
 
 int Controller::EnqueueImage(const std::string& repository) {
+  tag_cache_.InvalidateRepository(repository);
   std::vector<std::string> keys;
   {
     std::lock_guard<std::mutex> lock(mu_);

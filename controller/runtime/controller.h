@@ -69,6 +69,9 @@ struct ControllerOptions {
   // How long an owner's Space list is reused (observe/space_list_cache.h); 0 = no lists, one
   // info request per Space and pass.
   Clock::Duration hub_list_max_age = std::chrono::minutes(1);
+  // How long a tag's digest is reused by every deployment of its image
+  // (observe/tag_digest_cache.h), at most the deployment's interval; 0 = a HEAD per tag and pass.
+  Clock::Duration registry_tag_max_age = std::chrono::seconds(30);
   bool once = false;               // stop after every deployment was reconciled once
   std::function<void(const std::string&)> log;  // one line per event; never a secret
   // Kubernetes mode (runtime/kube_status_store.h): statuses go to the status subresource instead
@@ -106,7 +109,8 @@ class Controller {
 
   // Webhooks and tests.
   bool Enqueue(const std::string& key);  // false: no such deployment
-  int EnqueueImage(const std::string& repository);   // deployments using that image; count
+  // Deployments using that image (their tags are read afresh: a package webhook); count.
+  int EnqueueImage(const std::string& repository);
   int EnqueueSpace(const std::string& space, bool settings_changed);
   int FetchSources(const std::string& repository_url, const std::string& ref);  // matching sources
   void SourcesChanged();  // reload the snapshot (from a source's watcher thread)
@@ -168,6 +172,7 @@ class Controller {
   observe::SpaceSettingsCache settings_cache_;
   observe::ManifestCache manifest_cache_;
   observe::SpaceListCache list_cache_;
+  observe::TagDigestCache tag_cache_;
   report::MetricRegistry metrics_;
   Reconciler reconciler_;
   BudgetScheduler hub_schedule_;

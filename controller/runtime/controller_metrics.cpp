@@ -60,6 +60,9 @@ void Controller::DeclareMetrics() {
   metrics_.DeclareCounter("spaceport_notifications_total", "Notifications by outcome.", {"result"});
   metrics_.DeclareCounter("spaceport_webhook_requests_total", "Webhook requests by receiver and code.",
                           {"receiver", "code"});
+  metrics_.DeclareCounter("spaceport_registry_tag_cache_total",
+                          "Tag digests answered from the shared cache (hit) or by a registry HEAD (miss).",
+                          {"result"});
   metrics_.DeclareGauge("spaceport_source_ready", "1 when the desired-state sources are loaded.", {});
   metrics_.DeclareGauge("leader_election_master_status",
                         "1 while this replica leads (holds the Lease), 0 while it stands by.", {"name"});
@@ -137,6 +140,10 @@ std::string Controller::RenderMetrics() {
   for (const http::ExchangeCount& c : http::ExchangeCounts())
     metrics_.Add("spaceport_api_requests_total", {c.host, c.code},
                  static_cast<double>(c.count) - metrics_.Value("spaceport_api_requests_total", {c.host, c.code}));
+  const std::pair<const char*, int64_t> tag_cache[] = {{"hit", tag_cache_.hits()}, {"miss", tag_cache_.misses()}};
+  for (const auto& [result, count] : tag_cache)
+    metrics_.Add("spaceport_registry_tag_cache_total", {result},
+                 static_cast<double>(count) - metrics_.Value("spaceport_registry_tag_cache_total", {result}));
   if (world_.hub_budget) {
     const hub::HostBudgetStats b = world_.hub_budget->stats();
     auto url = http::Url::Parse(world_.config.hub.endpoint);

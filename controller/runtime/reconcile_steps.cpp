@@ -315,7 +315,7 @@ StepResult Observe(const StepContext& ctx, Pass& p) {
   const std::vector<spec::SpaceDeployment> one{p.deployment};
   p.seen = ObserveDeployments(ctx.world, one, p.observation,
                               {ctx.options.settings_cache, ctx.options.manifest_cache, ctx.options.list_cache,
-                               ListMaxAge(p.deployment)});
+                               ctx.options.tag_cache, ListMaxAge(p.deployment)});
   p.out.hub_requests = p.seen.hub_requests;
   p.out.registry_requests = p.seen.registry_requests;
   return StepResult::Continue();
@@ -359,7 +359,12 @@ StepResult Act(const StepContext& ctx, Pass& p) {
   if (ctx.options.log) deps.progress = ctx.options.log;
   p.execution = act::Executor(std::move(deps)).Run(p.plan, {p.deployment});
   p.out.actions = p.execution.outcomes;
-  // What this pass wrote is read afresh by the next one.
+  // What this pass wrote is read afresh by the next one. A build or publish invalidates its image
+  // even when it failed: it may have pushed before failing.
+  if (ctx.options.tag_cache != nullptr)
+    for (const act::ActionOutcome& o : p.execution.outcomes)
+      if ((o.kind == plan::ActionKind::kBuildImage || o.kind == plan::ActionKind::kPublishWrapper) && !o.skipped)
+        ctx.options.tag_cache->InvalidateRepository(p.deployment.image.repository);
   if (ctx.options.list_cache != nullptr)
     for (const act::ActionOutcome& o : p.execution.outcomes)
       if (o.wrote && !o.skipped && o.target.find(':') == std::string::npos) ctx.options.list_cache->Invalidate(o.target);

@@ -39,6 +39,7 @@
 #include "observe/manifest_cache.h"
 #include "observe/space_list_cache.h"
 #include "observe/space_settings_cache.h"
+#include "observe/tag_digest_cache.h"
 #include "runtime/world.h"
 #include "spec/types.h"
 
@@ -75,6 +76,9 @@ struct ReconcilerOptions {
   // Owners' Space lists (observe/space_list_cache.h), when set; a Space this pass wrote to is
   // invalidated so the next pass sees the write.
   observe::SpaceListCache* list_cache = nullptr;
+  // Tag → digest (observe/tag_digest_cache.h), when set; a repository this pass built or
+  // published to is invalidated so the next pass reads what was pushed.
+  observe::TagDigestCache* tag_cache = nullptr;
 };
 
 class Reconciler {

@@ -159,7 +159,8 @@ WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceD
                                     observe::Observation& observation, ObserveCaches caches) {
   WorldObservation out;
   const std::vector<std::string> builder_notes = AddDeploymentBuilders(world, desired);
-  observe::RegistryObservation images = observe::ObserveRegistries(desired, *world.registries, observation, caches.manifests);
+  observe::RegistryObservation images = observe::ObserveRegistries(
+      desired, *world.registries, observation, {caches.manifests, caches.tags, caches.list_max_age});
   out.registry_requests = images.requests;
   for (const observe::RepositoryProblem& p : images.problems)
     out.problems.push_back({p.repository, p.reason, p.status.message()});

@@ -32,6 +32,7 @@
 #include "observe/manifest_cache.h"
 #include "observe/space_list_cache.h"
 #include "observe/space_settings_cache.h"
+#include "observe/tag_digest_cache.h"
 #include "runtime/controller_config.h"
 #include "spec/types.h"
 
@@ -98,7 +99,8 @@ struct ObserveCaches {
   observe::SpaceSettingsCache* settings = nullptr;  // Space settings reused between passes
   observe::ManifestCache* manifests = nullptr;      // manifests and configs by digest
   observe::SpaceListCache* lists = nullptr;         // owners' Space lists reused between passes
-  std::optional<Clock::Duration> list_max_age;      // at most this old (the deployment's interval)
+  observe::TagDigestCache* tags = nullptr;          // tag → digest, shared by one image's deployments
+  std::optional<Clock::Duration> list_max_age;      // lists and tags at most this old (the interval)
 };
 
 WorldObservation ObserveDeployments(World& world, const std::vector<spec::SpaceDeployment>& desired,

@@ -157,11 +157,11 @@ TEST_F(RegistryObserver, WithAManifestCacheARepeatedObservationOnlyAsksForDigest
 
   ManifestCache cache;
   Observation first;
-  RegistryObservation cold = ObserveRegistries(desired, *registries, first, &cache);
+  RegistryObservation cold = ObserveRegistries(desired, *registries, first, {.manifests = &cache});
   ASSERT_TRUE(cold.problems.empty()) << cold.problems[0].status.ToString();
   EXPECT_EQ(cache.size(), 2u);  // the image and its wrapper
   Observation second;
-  RegistryObservation warm = ObserveRegistries(desired, *registries, second, &cache);
+  RegistryObservation warm = ObserveRegistries(desired, *registries, second, {.manifests = &cache});
   ASSERT_TRUE(warm.problems.empty()) << warm.problems[0].status.ToString();
   EXPECT_EQ(warm.requests, 2);  // HEAD of the tag, HEAD of the wrapper tag
   EXPECT_LT(warm.requests, cold.requests);
@@ -179,7 +179,7 @@ TEST_F(RegistryObserver, WithAManifestCacheATagMovedToNewContentIsReadAgain) {
   ASSERT_TRUE(first_image.ok()) << first_image.status().ToString();
   ManifestCache cache;
   Observation before;
-  ASSERT_TRUE(ObserveRegistries(desired, *registries, before, &cache).problems.empty());
+  ASSERT_TRUE(ObserveRegistries(desired, *registries, before, {.manifests = &cache}).problems.empty());
   EXPECT_EQ(before.repositories.at("ghcr.io/acme/moving").tags.at("v1.0.0").digest, first_image->digest);
 
   support::ImageSpec two;
@@ -188,7 +188,7 @@ TEST_F(RegistryObserver, WithAManifestCacheATagMovedToNewContentIsReadAgain) {
   ASSERT_TRUE(second_image.ok()) << second_image.status().ToString();
   ASSERT_NE(second_image->digest, first_image->digest);
   Observation after;
-  ASSERT_TRUE(ObserveRegistries(desired, *registries, after, &cache).problems.empty());
+  ASSERT_TRUE(ObserveRegistries(desired, *registries, after, {.manifests = &cache}).problems.empty());
   EXPECT_EQ(after.repositories.at("ghcr.io/acme/moving").tags.at("v1.0.0").digest, second_image->digest);
 }
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "resolve/wrapper.h"
 #include "runtime/http_api.h"
 #include "runtime/memory_source.h"
 #include "runtime/reconciler_world.h"
@@ -186,6 +187,90 @@ TEST_F(ControllerTest, AWebhookReconcilesTheDeploymentsItNamesAtOnceAndNothingEl
   EXPECT_EQ(c->EnqueueSpace("acme/nobody", false), 0);
   EXPECT_FALSE(c->Enqueue("team/nobody"));
   EXPECT_TRUE(c->RunReadyPasses().empty());
+}
+
+// ---- The registry: the deployments of one image share its tags' digests. ----
+
+TEST_F(ControllerTest, TheDeploymentsOfOneImageHeadEachTagOncePerTagMaxAgeNotOncePerPass) {
+  struct Case {
+    const char* name;
+    Clock::Duration tag_max_age;
+    int passes_per_head;  // 10 deployments on a 1-minute interval, all due at the same instant
+  };
+  const Case cases[] = {{"no tag cache: a HEAD per tag and pass", seconds(0), 1},
+                        {"30 s: one HEAD per tag and minute for all ten", seconds(30), 10}};
+  for (const Case& tc : cases) {
+    SCOPED_TRACE(tc.name);
+    ReconcilerWorld world;
+    world.PushBase("v1");
+    auto source = std::make_unique<MemorySource>();
+    for (int i = 0; i < 10; ++i) source->Set("d" + std::to_string(i) + ".yaml", Yaml("d" + std::to_string(i)));
+    std::vector<std::unique_ptr<Source>> sources;
+    sources.push_back(std::move(source));
+    ControllerOptions o = Options();
+    o.registry_tag_max_age = tc.tag_max_age;
+    int ran = 0;
+    o.on_reconciled = [&ran](const spec::SpaceDeployment&, const ReconcileOutcome&, Clock::TimePoint) { ++ran; };
+    Controller c(world.world, std::move(sources), o, world.clock);
+    ASSERT_TRUE(c.Start().ok());
+    auto run_for = [&](Clock::Duration span) {
+      const Clock::TimePoint end = world.clock.Now() + span;
+      for (;;) {
+        c.RunReadyPasses();
+        std::optional<Clock::TimePoint> next = c.queue().NextReadyAt();
+        if (!next || *next > end) break;
+        world.Advance(std::max<Clock::Duration>(std::chrono::duration_cast<Clock::Duration>(*next - world.clock.Now()),
+                                                std::chrono::milliseconds(1)));
+      }
+    };
+    run_for(minutes(2));
+    ASSERT_EQ(Condition(c, "team/d9", "Ready"), "True");
+    std::map<std::string, int> heads;
+    world.before_registry = [&heads](const http::Server::IncomingRequest& in) {
+      const std::string prefix = "/v2/acme/app/manifests/";
+      if (in.method == "HEAD" && in.path.rfind(prefix, 0) == 0) ++heads[in.path.substr(prefix.size())];
+    };
+    ran = 0;
+    run_for(minutes(10));
+    ASSERT_EQ(ran % 10, 0);
+    ASSERT_GE(ran, 90);
+    EXPECT_EQ(heads["v1"], ran / tc.passes_per_head);
+    EXPECT_EQ(heads[resolve::WrapperTag("amd64", "v1")], ran / tc.passes_per_head);
+    world.before_registry = nullptr;
+    c.Stop();
+  }
+}
+
+TEST_F(ControllerTest, ATagMovedUnderAFreshCacheIsReadAtOnceAfterAPackageWebhookAndWrappedOnce) {
+  ControllerOptions o = Options();
+  std::map<std::string, std::vector<plan::ActionKind>> acted;  // by key, the last pass's actions
+  o.on_reconciled = [&acted](const spec::SpaceDeployment& d, const ReconcileOutcome& out, Clock::TimePoint) {
+    acted[d.Key()].clear();
+    for (const act::ActionOutcome& a : out.actions) acted[d.Key()].push_back(a.kind);
+  };
+  auto c = Start(o);
+  RunFor(*c, minutes(2));
+  ASSERT_EQ(Condition(*c, "team/two", "Ready"), "True");
+  const std::string wrapper = "acme/app:" + resolve::WrapperTag("amd64", "v1");
+  auto wrapper_pushes = [&] {
+    const std::vector<std::string> pushed = w.registry.Pushed();
+    return std::count(pushed.begin(), pushed.end(), wrapper);
+  };
+  ASSERT_EQ(wrapper_pushes(), 1);
+
+  // Both resync at the same instant (the cache now holds both tags' digests, fresh), then v1 is
+  // pushed again with new content and GitHub's package webhook comes.
+  w.Advance(std::chrono::duration_cast<Clock::Duration>(*c->queue().NextReadyAt() - w.clock.Now()));
+  ASSERT_THAT(c->RunReadyPasses(), ElementsAre("team/one", "team/two"));
+  w.registry.PushImage("acme/app", "v1",
+                       R"({"architecture":"amd64","os":"linux","config":{"Env":["PATH=/usr/bin"]},"rootfs":{"type":"layers","diff_ids":[]}})");
+  EXPECT_EQ(c->EnqueueImage("ghcr.io/acme/app"), 2);
+  EXPECT_THAT(c->RunReadyPasses(), ElementsAre("team/one", "team/two"));
+  // The first pass wraps the new base; the second reads the wrapper just pushed, not the digest
+  // cached before the push, so it has nothing to publish.
+  EXPECT_EQ(wrapper_pushes(), 2);
+  EXPECT_THAT(acted["team/one"], ::testing::Contains(plan::ActionKind::kPublishWrapper));
+  EXPECT_THAT(acted["team/two"], ::testing::Not(::testing::Contains(plan::ActionKind::kPublishWrapper)));
 }
 
 // ---- The desired state changes while the controller runs. ----
