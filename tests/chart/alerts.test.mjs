@@ -1,6 +1,7 @@
 // The alerts (charts/spaceport/files/alerts/spaceport-rules.yaml) and the Grafana dashboard
 // (charts/spaceport/files/dashboards/spaceport.json): promtool checks and unit-tests the rules,
-// and every metric either of them names is one a real `spaceport run` serves on /metrics.
+// and every metric either of them names is one a real `spaceport run` serves on /metrics; every metric
+// it serves is on a dashboard panel (spaceport_*) and in docs/controller.md's metric table.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -139,6 +140,17 @@ describe("metric names", () => {
     // Every Spaceport-specific metric is on the dashboard somewhere.
     for (const n of served.names) {
       if (n.startsWith("spaceport_")) assert.ok(used.has(n), `${n} is served but on no dashboard panel`);
+    }
+  });
+
+  test("every metric the controller serves is in docs/controller.md's metric table", () => {
+    const doc = readFileSync(join(here, "..", "..", "docs", "controller.md"), "utf8");
+    const table = doc.slice(doc.indexOf("## Metrics"), doc.indexOf("\n## ", doc.indexOf("## Metrics") + 1));
+    assert.ok(table.length > 0, "docs/controller.md has no Metrics section");
+    const documented = new Set([...table.matchAll(/^\|(.*)$/gm)].flatMap((row) =>
+      [...row[1].split("|")[0].matchAll(/`([a-zA-Z_:][a-zA-Z0-9_:]*)`/g)].map((m) => m[1])));
+    for (const m of served.text.matchAll(/^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) \w+$/gm)) {
+      assert.ok(documented.has(m[1]), `${m[1]} is served but not in docs/controller.md's metric table`);
     }
   });
 
