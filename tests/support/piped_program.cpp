@@ -1,30 +1,23 @@
 #include "support/piped_program.h"
 
+#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <thread>
 
-extern char** environ;
+#include "support/process.h"
 
 namespace spaceport::support {
 
 PipedProgram::PipedProgram(const std::string& path, std::vector<std::string> args) {
   int fds[2];
-  if (pipe(fds) != 0) return;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  posix_spawn_file_actions_addclose(&actions, fds[0]);
+  if (pipe2(fds, O_CLOEXEC) != 0) return;
   args.insert(args.begin(), path);
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  if (posix_spawn(&pid_, path.c_str(), &actions, nullptr, argv.data(), environ) != 0) pid_ = -1;
-  posix_spawn_file_actions_destroy(&actions);
+  Result<pid_t> pid = StartServer(args, fds[1], STDERR_FILENO);
+  pid_ = pid.ok() ? *pid : -1;
   close(fds[1]);
   out_ = fdopen(fds[0], "r");
 }

@@ -8,7 +8,8 @@
 //   const std::string line = program.FirstLine();   // "listening on http://127.0.0.1:PORT\n"
 //   EXPECT_EQ(program.Terminate(), 0);
 //
-// The destructor kills a program still running. Thread-compatible.
+// The destructor kills a program still running; so does the death of the test process
+// (support::StartServer). Thread-compatible.
 #pragma once
 
 #include <sys/types.h>

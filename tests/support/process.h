@@ -3,7 +3,8 @@
 // RunCommand runs a program to completion and captures its combined stdout and stderr.
 // ChildProcess starts a long-running server with its output in a log file and stops it by PID
 // (SIGTERM, then SIGKILL after a grace period) — never by name, so parallel test binaries and
-// other users' processes are left alone.
+// other users' processes are left alone. A server also dies (SIGKILL) when the test process that
+// started it dies, even by a crash, so no test leaves one running for the tests after it.
 //
 //   auto r = support::RunCommand({"htpasswd", "-Bbn", "ciuser", "s3cret"});
 //   if (r.exit_code != 0) FAIL() << r.output;
@@ -41,6 +42,15 @@ std::optional<std::string> FindExecutable(const std::string& name);
 
 // kFailedPrecondition naming scripts/setup when a program the tests need is not installed.
 Status RequireExecutable(const std::string& name);
+
+// Starts `argv` (argv[0] looked up on PATH) with stdin on /dev/null, stdout and stderr on the
+// given descriptors of this process, and returns its pid: what ChildProcess and PipedProgram are
+// built on. The program is killed (SIGKILL) when this process dies, a crash included: it is forked
+// with PR_SET_PDEATHSIG by a thread that lives as long as the process (the signal follows the
+// thread that forked, not the process): the main thread when it is the caller, else one fork
+// thread. So a test that gives a thread its own namespace (unshare) starts servers from the main
+// thread. An exec that fails is an error naming why.
+Result<pid_t> StartServer(const std::vector<std::string>& argv, int stdout_fd, int stderr_fd);
 
 class ChildProcess {
  public:
