@@ -11,15 +11,21 @@
 namespace spaceport::http {
 
 struct Client::State {
+  // Never reused, unlike the State's address: a client created where a destroyed one lived must
+  // not inherit what threads counted for the old one.
+  const uint64_t id = [] {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1);
+  }();
   std::atomic<int64_t> requests_sent{0};
   std::vector<std::string> insecure_origins;  // normalised through Url::Origin()
 };
 
 namespace {
 
-// Requests each thread sent, by client (its State's address). A client is shared by every worker,
-// so the total cannot say what one worker's pass cost; the budget scheduler needs exactly that.
-thread_local std::map<const void*, int64_t> t_requests_sent;
+// Requests each thread sent, by client (State::id). A client is shared by every worker, so the
+// total cannot say what one worker's pass cost; the budget scheduler needs exactly that.
+thread_local std::map<uint64_t, int64_t> t_requests_sent;
 
 bool IsRedirect(int status) {
   return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -89,7 +95,7 @@ Client::Client(Transport& transport, Clock& clock, ClientOptions options)
 int64_t Client::requests_sent() const { return state_->requests_sent.load(); }
 
 int64_t Client::requests_sent_by_this_thread() const {
-  auto it = t_requests_sent.find(state_.get());
+  auto it = t_requests_sent.find(state_->id);
   return it == t_requests_sent.end() ? 0 : it->second;
 }
 
@@ -114,7 +120,7 @@ std::chrono::milliseconds Backoff(const ClientOptions& options, int retry_number
 
 // One hop: sends, and resends while the outcome is retryable and attempts remain.
 Result<Response> SendWithRetries(Transport& transport, Clock& clock, const ClientOptions& options,
-                                 std::atomic<int64_t>& requests_sent, const void* client,
+                                 std::atomic<int64_t>& requests_sent, uint64_t client,
                                  const Request& request) {
   const bool may_retry_errors = options.retry_non_idempotent || IsIdempotent(request.method);
   for (int attempt = 1;; ++attempt) {
@@ -148,7 +154,7 @@ Result<Response> Client::Send(Request request) {
 
   for (int hop = 0;; ++hop) {
     Result<Response> response =
-        SendWithRetries(transport_, clock_, options_, state_->requests_sent, state_.get(), request);
+        SendWithRetries(transport_, clock_, options_, state_->requests_sent, state_->id, request);
 
     if (!response.ok() || !IsRedirect(response->status) || options_.max_redirects == 0) {
       return response;
